@@ -1,0 +1,153 @@
+package net.ctracker.announce;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import net.ctracker.bencode.BencodeWriter;
+import net.ctracker.swarm.PeerSelection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inbound HTTP on the public port. Each event-loop thread owns one reply writer and one selection
+ * buffer, so a request allocates little beyond its parsed form. A malformed or oversized request
+ * gets a bencoded failure and the connection is closed; bodies are discarded unread.
+ */
+@ChannelHandler.Sharable
+final class AnnounceController extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(AnnounceController.class);
+    private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int SELECTION_CAPACITY = 1024;
+
+    private final TrackerService service;
+    private final FastThreadLocal<BencodeWriter> writers = new FastThreadLocal<>() {
+        @Override
+        protected BencodeWriter initialValue() {
+            return new BencodeWriter(2048);
+        }
+    };
+    private final FastThreadLocal<PeerSelection> selections = new FastThreadLocal<>() {
+        @Override
+        protected PeerSelection initialValue() {
+            return new PeerSelection(SELECTION_CAPACITY);
+        }
+    };
+
+    AnnounceController(TrackerService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest request) {
+                serve(ctx, request);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, HttpRequest request) {
+        BencodeWriter out = writers.get();
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            FailureReason reason = cause instanceof TooLongFrameException ? FailureReason.REQUEST_TOO_LARGE
+                    : FailureReason.BAD_REQUEST;
+            log.debug("refused a malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            service.refuse(reason, out);
+            write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), false);
+            return;
+        }
+        InetAddress peer = clientOf(ctx);
+        int status;
+        try {
+            status = service.handle(request.method().name(), request.uri(), peer,
+                    name -> request.headers().get(name), out, selections.get());
+        } catch (RuntimeException e) {
+            // a defect, not bad input: tell the operator, give the client a plain failure
+            log.error("announce handler failed for {}", request.uri().length() > 200 ? request.uri().substring(0, 200) : request.uri(), e);
+            out.reset();
+            AnnounceResponseWriter.failure(out, "internal tracker error");
+            status = 200;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (status == 404) {
+            write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND.length, keepAlive);
+        } else {
+            write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), keepAlive);
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, int length, boolean keepAlive) {
+        ByteBuf content = ctx.alloc().buffer(length).writeBytes(body, 0, length);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static InetAddress clientOf(ChannelHandlerContext ctx) {
+        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+                try {
+                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return address;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("public connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,218 @@
+package net.ctracker.announce;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import net.ctracker.swarm.AnnounceEvent;
+import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.PeerId;
+
+/**
+ * Parses announce and scrape query strings from the raw request target. Values are
+ * percent-decoded to bytes, never to text: info_hash and peer_id are binary, and a UTF-8 decode
+ * would corrupt them. Each character of the raw target stands for one byte (HTTP request lines are
+ * octets), so a stray unescaped byte survives too. Unknown parameters are ignored.
+ */
+public final class QueryParser {
+
+    private static final int MAX_DIGITS = 19;
+
+    private QueryParser() {
+    }
+
+    /** The query part of a request target ({@code /announce?a=b} gives {@code a=b}); "" if none. */
+    public static String queryOf(String target) {
+        int q = target.indexOf('?');
+        return q < 0 ? "" : target.substring(q + 1);
+    }
+
+    /** The path part of a request target, without query. */
+    public static String pathOf(String target) {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+
+    public static AnnounceRequest parseAnnounce(String query) {
+        byte[] infoHash = null;
+        byte[] peerId = null;
+        long port = -1;
+        long uploaded = 0;
+        long downloaded = 0;
+        long left = -1;
+        AnnounceEvent event = AnnounceEvent.NONE;
+        int numwant = -1;
+        boolean compact = true;
+        boolean noPeerId = false;
+        String ip = null;
+        byte[] key = null;
+        byte[] trackerId = null;
+
+        int pos = 0;
+        int n = query.length();
+        while (pos < n) {
+            int amp = query.indexOf('&', pos);
+            int end = amp < 0 ? n : amp;
+            int eq = indexOf(query, '=', pos, end);
+            int nameEnd = eq < 0 ? end : eq;
+            int valueStart = eq < 0 ? end : eq + 1;
+            switch (name(query, pos, nameEnd)) {
+                case "info_hash" -> {
+                    if (infoHash != null) {
+                        throw new TrackerRequestException(FailureReason.REPEATED_INFO_HASH);
+                    }
+                    infoHash = decode(query, valueStart, end, "info_hash");
+                }
+                case "peer_id" -> peerId = decode(query, valueStart, end, "peer_id");
+                case "port" -> port = number(query, valueStart, end, "port", FailureReason.INVALID_PORT);
+                case "uploaded" -> uploaded = number(query, valueStart, end, "uploaded", FailureReason.INVALID_NUMBER);
+                case "downloaded" -> downloaded = number(query, valueStart, end, "downloaded", FailureReason.INVALID_NUMBER);
+                case "left" -> left = number(query, valueStart, end, "left", FailureReason.INVALID_NUMBER);
+                case "numwant" -> numwant = (int) Math.min(Integer.MAX_VALUE,
+                        number(query, valueStart, end, "numwant", FailureReason.INVALID_NUMWANT));
+                case "event" -> {
+                    String word = new String(decode(query, valueStart, end, "event"), StandardCharsets.ISO_8859_1);
+                    event = AnnounceEvent.parse(word);
+                    if (event == null) {
+                        throw new TrackerRequestException(FailureReason.UNKNOWN_EVENT,
+                                "unknown event '" + printable(word) + "': use started, stopped, completed or leave it empty");
+                    }
+                }
+                case "compact" -> compact = !isZero(query, valueStart, end);
+                case "no_peer_id" -> noPeerId = !isZero(query, valueStart, end);
+                case "ip" -> ip = new String(decode(query, valueStart, end, "ip"), StandardCharsets.ISO_8859_1);
+                case "key" -> key = decode(query, valueStart, end, "key");
+                case "trackerid" -> trackerId = decode(query, valueStart, end, "trackerid");
+                default -> { }
+            }
+            pos = end + 1;
+        }
+
+        if (infoHash == null) {
+            throw new TrackerRequestException(FailureReason.MISSING_INFO_HASH);
+        }
+        if (infoHash.length != InfoHash.LENGTH) {
+            throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
+                    "info_hash must be 20 bytes, got " + infoHash.length);
+        }
+        if (peerId == null) {
+            throw new TrackerRequestException(FailureReason.MISSING_PEER_ID);
+        }
+        if (peerId.length != PeerId.LENGTH) {
+            throw new TrackerRequestException(FailureReason.INVALID_PEER_ID,
+                    "peer_id must be 20 bytes, got " + peerId.length);
+        }
+        if (port < 0) {
+            throw new TrackerRequestException(FailureReason.MISSING_PORT);
+        }
+        if (port == 0 || port > 65535) {
+            throw new TrackerRequestException(FailureReason.INVALID_PORT, "port must be from 1 to 65535, got " + port);
+        }
+        return new AnnounceRequest(InfoHash.of(infoHash), peerId, (int) port, uploaded, downloaded,
+                left < 0 ? 1 : left, event, numwant, compact, noPeerId, ip, key, trackerId);
+    }
+
+    /** The info_hash values of a scrape, in order, duplicates dropped; at most {@code max}. */
+    public static List<InfoHash> parseScrape(String query, int max) {
+        List<InfoHash> hashes = new ArrayList<>();
+        int pos = 0;
+        int n = query.length();
+        while (pos < n) {
+            int amp = query.indexOf('&', pos);
+            int end = amp < 0 ? n : amp;
+            int eq = indexOf(query, '=', pos, end);
+            if (eq > 0 && "info_hash".equals(name(query, pos, eq))) {
+                byte[] raw = decode(query, eq + 1, end, "info_hash");
+                if (raw.length != InfoHash.LENGTH) {
+                    throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
+                            "info_hash must be 20 bytes, got " + raw.length);
+                }
+                InfoHash h = InfoHash.of(raw);
+                if (!hashes.contains(h)) {
+                    if (hashes.size() >= max) {
+                        throw new TrackerRequestException(FailureReason.TOO_MANY_INFO_HASHES,
+                                "at most " + max + " info_hash values in one scrape");
+                    }
+                    hashes.add(h);
+                }
+            }
+            pos = end + 1;
+        }
+        return hashes;
+    }
+
+    private static String name(String q, int from, int to) {
+        return to - from > 16 ? "" : q.substring(from, to);
+    }
+
+    private static int indexOf(String q, char c, int from, int to) {
+        int i = q.indexOf(c, from);
+        return i < 0 || i >= to ? -1 : i;
+    }
+
+    private static boolean isZero(String q, int from, int to) {
+        return to - from == 1 && q.charAt(from) == '0';
+    }
+
+    /** Percent-decodes {@code q[from, to)} to bytes; '+' is a space, as in form encoding. */
+    static byte[] decode(String q, int from, int to, String param) {
+        byte[] out = new byte[to - from];
+        int len = 0;
+        for (int i = from; i < to; i++) {
+            char c = q.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= to) {
+                    throw malformed(param);
+                }
+                int hi = Character.digit(q.charAt(i + 1), 16);
+                int lo = Character.digit(q.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw malformed(param);
+                }
+                out[len++] = (byte) (hi << 4 | lo);
+                i += 2;
+            } else if (c == '+') {
+                out[len++] = ' ';
+            } else {
+                out[len++] = (byte) c;
+            }
+        }
+        return len == out.length ? out : Arrays.copyOf(out, len);
+    }
+
+    private static TrackerRequestException malformed(String param) {
+        return new TrackerRequestException(FailureReason.MALFORMED_QUERY, "malformed percent-encoding in " + param);
+    }
+
+    /** A non-negative decimal of up to 19 digits (larger values saturate); rejects anything else. */
+    private static long number(String q, int from, int to, String param, FailureReason reason) {
+        if (from >= to) {
+            throw new TrackerRequestException(reason, param + " is empty");
+        }
+        long value = 0;
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            char c = q.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new TrackerRequestException(reason,
+                        param + " is not a non-negative decimal number: '" + printable(q.substring(from, Math.min(to, from + 24))) + "'");
+            }
+            if (++digits <= MAX_DIGITS) {
+                value = value * 10 + (c - '0');
+            } else {
+                value = Long.MAX_VALUE;
+            }
+        }
+        return value;
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 32));
+        for (int i = 0; i < s.length() && i < 32; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+}

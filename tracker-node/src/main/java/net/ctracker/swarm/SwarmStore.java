@@ -1,0 +1,412 @@
+package net.ctracker.swarm;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
+
+import net.ctracker.time.Clock;
+
+/**
+ * The node's own peer lists: swarms keyed by info_hash, peers keyed by (address, port) within a
+ * swarm, so that one client cannot overwrite another's record.
+ *
+ * <p>Invariants: every record expires one TTL after its last announce (selection skips expired
+ * records at once, {@link #sweep()} frees them); swarm count, peers per swarm and peers in total are
+ * capped, and a new record beyond a cap evicts the least recently announced (swarms: exact within a
+ * stripe; peers: the oldest of the swarm). Threat model: clients choose info_hash, peer_id and port
+ * freely and may flood; the caps bound memory, and hash seeds are secret per process.
+ *
+ * <p>Concurrency: swarms are spread over 64 stripes by info_hash, each with its own lock, held for
+ * one announce's update and O(numwant) selection. Totals are kept in adders for metrics.
+ */
+public final class SwarmStore {
+
+    private static final int STRIPES = 64;
+    private static final int[] V4_FIRST = {4, 16};
+    private static final int[] V6_FIRST = {16, 4};
+    private static final boolean[] BOTH_STATES = {false, true};
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final StoreLimits limits;
+    private final Clock clock;
+    private final long baseMillis;
+    private final int ttlTicks;
+    private final int maxSwarmsPerStripe;
+    private final long hashSeed;
+    private final AtomicInteger swarms = new AtomicInteger();
+    private final LongAdder seeders = new LongAdder();
+    private final LongAdder leechers = new LongAdder();
+    private final LongAdder evictedPeers = new LongAdder();
+    private final LongAdder evictedSwarms = new LongAdder();
+    private final LongAdder expiredPeers = new LongAdder();
+    private volatile PeerChangeListener listener = PeerChangeListener.NONE;
+
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        final LinkedHashMap<InfoHash, Swarm> swarms = new LinkedHashMap<>();
+        final RandomGenerator random;
+
+        Stripe(long seed) {
+            random = new SplittableRandom(seed);
+        }
+    }
+
+    public SwarmStore(StoreLimits limits, Clock clock, RandomGenerator random) {
+        this.limits = limits;
+        this.clock = clock;
+        this.baseMillis = clock.nowMillis();
+        this.ttlTicks = (int) Math.min(Integer.MAX_VALUE / 4, limits.peerTtl().toSeconds());
+        this.maxSwarmsPerStripe = Math.max(1, (limits.maxSwarms() + STRIPES - 1) / STRIPES);
+        this.hashSeed = random.nextLong();
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe(random.nextLong());
+        }
+    }
+
+    public void setListener(PeerChangeListener listener) {
+        this.listener = listener == null ? PeerChangeListener.NONE : listener;
+    }
+
+    public StoreLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Records one announce and fills {@code out} with the swarm's counts and up to {@code numwant}
+     * other live peers: the requester's address family first, then the other; a seeder gets
+     * leechers first. A {@code stopped} announce removes the peer and returns no peers.
+     *
+     * @param endpoint compact address and port of the requester (6 bytes IPv4, 18 bytes IPv6)
+     * @param left bytes the requester still needs; 0 makes it a seeder
+     */
+    public void announce(InfoHash infoHash, byte[] endpoint, byte[] peerId, long left,
+                         AnnounceEvent event, int numwant, PeerSelection out) {
+        out.clear();
+        int addressLength = addressLength(endpoint);
+        int tick = tick();
+        Stripe stripe = stripeOf(infoHash);
+        stripe.lock.lock();
+        try {
+            if (event == AnnounceEvent.STOPPED) {
+                stop(stripe, infoHash, endpoint, addressLength, out);
+                return;
+            }
+            Swarm swarm = touch(stripe, infoHash, tick);
+            boolean seeder = left == 0;
+            int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick);
+            out.complete = swarm.seeders();
+            out.incomplete = swarm.leechers();
+            out.downloaded = swarm.downloaded;
+            select(stripe.random, swarm, addressLength, seeder, slot,
+                    Math.min(numwant, Math.min(out.capacity(), limits.maxNumwant())), tick - ttlTicks, out);
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    /** Counts for a scrape; {@link SwarmCounts#EMPTY} for an unknown swarm. */
+    public SwarmCounts scrape(InfoHash infoHash) {
+        Stripe stripe = stripeOf(infoHash);
+        stripe.lock.lock();
+        try {
+            Swarm swarm = stripe.swarms.get(infoHash);
+            return swarm == null ? SwarmCounts.EMPTY
+                    : new SwarmCounts(swarm.seeders(), swarm.leechers(), swarm.downloaded);
+        } finally {
+            stripe.lock.unlock();
+        }
+    }
+
+    /** Visits every swarm's counts (full scrape, admin views); one stripe locked at a time. */
+    public void forEachSwarm(BiConsumer<InfoHash, SwarmCounts> visitor) {
+        for (Stripe stripe : stripes) {
+            List<Map.Entry<InfoHash, SwarmCounts>> batch = new ArrayList<>();
+            stripe.lock.lock();
+            try {
+                for (Map.Entry<InfoHash, Swarm> e : stripe.swarms.entrySet()) {
+                    Swarm s = e.getValue();
+                    batch.add(Map.entry(e.getKey(), new SwarmCounts(s.seeders(), s.leechers(), s.downloaded)));
+                }
+            } finally {
+                stripe.lock.unlock();
+            }
+            batch.forEach(e -> visitor.accept(e.getKey(), e.getValue()));
+        }
+    }
+
+    /** A copy of one swarm's live records, for replication and handoff. */
+    public List<PeerRecord> peers(InfoHash infoHash) {
+        List<PeerRecord> records = new ArrayList<>();
+        int liveAfter = tick() - ttlTicks;
+        Stripe stripe = stripeOf(infoHash);
+        stripe.lock.lock();
+        try {
+            Swarm swarm = stripe.swarms.get(infoHash);
+            if (swarm != null) {
+                for (int i = 0; i < swarm.tables.length; i++) {
+                    PeerTable t = swarm.tables[i];
+                    boolean seeder = (i & 1) == 1;
+                    if (t != null) {
+                        t.forEach((endpoint, peerId, tick) -> {
+                            if (tick > liveAfter) {
+                                records.add(new PeerRecord(endpoint, peerId, seeder, tickToMillis(tick)));
+                            }
+                        });
+                    }
+                }
+            }
+        } finally {
+            stripe.lock.unlock();
+        }
+        return records;
+    }
+
+    /** Frees expired records and empty swarms; returns how many records expired. */
+    public int sweep() {
+        int liveAfter = tick() - ttlTicks;
+        int expired = 0;
+        for (Stripe stripe : stripes) {
+            stripe.lock.lock();
+            try {
+                Iterator<Map.Entry<InfoHash, Swarm>> it = stripe.swarms.entrySet().iterator();
+                while (it.hasNext()) {
+                    Map.Entry<InfoHash, Swarm> e = it.next();
+                    expired += removeUpTo(e.getKey(), e.getValue(), liveAfter);
+                    if (e.getValue().peers() == 0) {
+                        it.remove();
+                        swarms.decrementAndGet();
+                    }
+                }
+            } finally {
+                stripe.lock.unlock();
+            }
+        }
+        expiredPeers.add(expired);
+        return expired;
+    }
+
+    public int swarmCount() {
+        return swarms.get();
+    }
+
+    public long seederCount() {
+        return seeders.sum();
+    }
+
+    public long leecherCount() {
+        return leechers.sum();
+    }
+
+    public long peerCount() {
+        return seeders.sum() + leechers.sum();
+    }
+
+    public long evictedPeers() {
+        return evictedPeers.sum();
+    }
+
+    public long evictedSwarms() {
+        return evictedSwarms.sum();
+    }
+
+    public long expiredPeers() {
+        return expiredPeers.sum();
+    }
+
+    // ---- internals, all called with the stripe lock held ----
+
+    private void stop(Stripe stripe, InfoHash infoHash, byte[] endpoint, int addressLength, PeerSelection out) {
+        Swarm swarm = stripe.swarms.get(infoHash);
+        if (swarm == null) {
+            return;
+        }
+        for (boolean seeder : BOTH_STATES) {
+            PeerTable t = swarm.table(addressLength, seeder);
+            int slot = t == null ? -1 : t.find(endpoint);
+            if (slot >= 0) {
+                t.remove(slot);
+                counter(seeder).decrement();
+                listener.peerRemoved(infoHash, endpoint);
+            }
+        }
+        out.complete = swarm.seeders();
+        out.incomplete = swarm.leechers();
+        out.downloaded = swarm.downloaded;
+        if (swarm.peers() == 0) {
+            stripe.swarms.remove(infoHash);
+            swarms.decrementAndGet();
+        }
+    }
+
+    /** Finds or creates the swarm and marks it most recently announced. */
+    private Swarm touch(Stripe stripe, InfoHash infoHash, int tick) {
+        Swarm swarm = stripe.swarms.remove(infoHash);
+        if (swarm == null) {
+            if (stripe.swarms.size() >= maxSwarmsPerStripe) {
+                evictEldestSwarm(stripe);
+            }
+            swarm = new Swarm();
+            swarms.incrementAndGet();
+        }
+        stripe.swarms.put(infoHash, swarm);
+        swarm.lastTick = tick;
+        return swarm;
+    }
+
+    /** Adds or refreshes the requester's record and returns its slot in its table. */
+    private int upsert(Stripe stripe, InfoHash infoHash, Swarm swarm, byte[] endpoint, byte[] peerId,
+                       int addressLength, boolean seeder, AnnounceEvent event, int tick) {
+        PeerTable mine = swarm.tableOrCreate(addressLength, seeder, hashSeed);
+        int slot = mine.find(endpoint);
+        if (slot >= 0) {
+            if (mine.refresh(slot, peerId, tick)) {
+                listener.peerUpdated(infoHash, endpoint, peerId, seeder);
+            }
+            return slot;
+        }
+        PeerTable other = swarm.table(addressLength, !seeder);
+        int otherSlot = other == null ? -1 : other.find(endpoint);
+        boolean wasSeeder = false;
+        if (otherSlot >= 0) {
+            other.remove(otherSlot);
+            counter(!seeder).decrement();
+            wasSeeder = !seeder;
+        } else {
+            if (swarm.peers() >= limits.maxPeersPerSwarm()) {
+                evictOldestPeers(infoHash, swarm, tick - ttlTicks);
+            }
+            if (peerCount() >= limits.maxPeers()) {
+                evictForTotalCap(stripe, infoHash, swarm, tick - ttlTicks);
+            }
+        }
+        if (event == AnnounceEvent.COMPLETED && seeder && !wasSeeder) {
+            swarm.downloaded++;
+        }
+        counter(seeder).increment();
+        listener.peerUpdated(infoHash, endpoint, peerId, seeder);
+        return mine.insert(endpoint, peerId, tick);
+    }
+
+    private void select(RandomGenerator random, Swarm swarm, int addressLength, boolean seeder, int ownSlot,
+                        int want, int liveAfter, PeerSelection out) {
+        for (int family : addressLength == 4 ? V4_FIRST : V6_FIRST) {
+            int room = want - out.total();
+            if (room <= 0) {
+                return;
+            }
+            PeerSelection.Family sink = out.family(family);
+            PeerTable seeds = swarm.table(family, true);
+            PeerTable leeches = swarm.table(family, false);
+            int skipSeed = family == addressLength && seeder ? ownSlot : -1;
+            int skipLeech = family == addressLength && !seeder ? ownSlot : -1;
+            if (seeder) {
+                int got = selectFrom(random, leeches, room, skipLeech, liveAfter, sink);
+                selectFrom(random, seeds, room - got, skipSeed, liveAfter, sink);
+            } else {
+                int s = available(seeds, skipSeed);
+                int l = available(leeches, skipLeech);
+                int fromSeeds = s + l <= room ? s : (int) ((long) room * s / (s + l));
+                int got = selectFrom(random, seeds, fromSeeds, skipSeed, liveAfter, sink);
+                selectFrom(random, leeches, room - got, skipLeech, liveAfter, sink);
+            }
+        }
+    }
+
+    private static int available(PeerTable t, int skip) {
+        return t == null ? 0 : t.size() - (skip >= 0 ? 1 : 0);
+    }
+
+    private static int selectFrom(RandomGenerator random, PeerTable t, int want, int skip, int liveAfter,
+                                  PeerSelection.Family sink) {
+        return t == null ? 0 : t.select(random, Math.min(want, sink.room()), skip, liveAfter, sink);
+    }
+
+    /** Makes room in a full swarm: expired records first, else every record of the oldest tick. */
+    private void evictOldestPeers(InfoHash infoHash, Swarm swarm, int liveAfter) {
+        int removed = removeUpTo(infoHash, swarm, liveAfter);
+        expiredPeers.add(removed);
+        if (removed == 0) {
+            evictedPeers.add(removeUpTo(infoHash, swarm, swarm.oldestTick()));
+        }
+    }
+
+    /** Over the total cap: drop this stripe's least recently announced swarm, or thin this one. */
+    private void evictForTotalCap(Stripe stripe, InfoHash current, Swarm swarm, int liveAfter) {
+        Iterator<Map.Entry<InfoHash, Swarm>> it = stripe.swarms.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<InfoHash, Swarm> eldest = it.next();
+            if (eldest.getValue() != swarm) {
+                evictedPeers.add(removeUpTo(eldest.getKey(), eldest.getValue(), Integer.MAX_VALUE));
+                it.remove();
+                swarms.decrementAndGet();
+                evictedSwarms.increment();
+                return;
+            }
+        }
+        if (swarm.peers() > 0) {
+            evictOldestPeers(current, swarm, liveAfter);
+        }
+    }
+
+    private void evictEldestSwarm(Stripe stripe) {
+        Iterator<Map.Entry<InfoHash, Swarm>> it = stripe.swarms.entrySet().iterator();
+        if (it.hasNext()) {
+            Map.Entry<InfoHash, Swarm> eldest = it.next();
+            evictedPeers.add(removeUpTo(eldest.getKey(), eldest.getValue(), Integer.MAX_VALUE));
+            it.remove();
+            swarms.decrementAndGet();
+            evictedSwarms.increment();
+        }
+    }
+
+    private int removeUpTo(InfoHash infoHash, Swarm swarm, int tick) {
+        PeerChangeListener l = listener;
+        PeerTable.RemovalSink sink = l == PeerChangeListener.NONE ? PeerTable.RemovalSink.NONE
+                : (data, offset, length) -> l.peerRemoved(infoHash, java.util.Arrays.copyOfRange(data, offset, offset + length));
+        int removed = 0;
+        for (int i = 0; i < swarm.tables.length; i++) {
+            PeerTable t = swarm.tables[i];
+            if (t != null && t.size() > 0) {
+                int n = t.removeUpTo(tick, sink);
+                counter((i & 1) == 1).add(-n);
+                removed += n;
+            }
+        }
+        return removed;
+    }
+
+    private LongAdder counter(boolean seeder) {
+        return seeder ? seeders : leechers;
+    }
+
+    private Stripe stripeOf(InfoHash infoHash) {
+        int h = infoHash.hashCode();
+        return stripes[Math.floorMod(h ^ (h >>> 16), STRIPES)];
+    }
+
+    private int tick() {
+        return (int) Math.min(Integer.MAX_VALUE / 2, (clock.nowMillis() - baseMillis) / 1000) + 1;
+    }
+
+    private long tickToMillis(int tick) {
+        return baseMillis + (tick - 1) * 1000L;
+    }
+
+    private static int addressLength(byte[] endpoint) {
+        if (endpoint.length == 6) {
+            return 4;
+        }
+        if (endpoint.length == 18) {
+            return 16;
+        }
+        throw new IllegalArgumentException("a compact endpoint is 6 or 18 bytes");
+    }
+}
