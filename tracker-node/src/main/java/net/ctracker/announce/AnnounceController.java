@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -79,7 +80,16 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
                     : FailureReason.BAD_REQUEST;
             log.debug("refused a malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
             service.refuse(reason, out);
-            write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), false);
+            // the client may still be sending: half-close so the reply is not lost to a reset;
+            // the decoder discards whatever else arrives, and the idle timeout ends the rest
+            ChannelFuture written = write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), true);
+            written.addListener(f -> {
+                if (ctx.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                } else {
+                    ctx.close();
+                }
+            });
             return;
         }
         InetAddress peer = clientOf(ctx);
@@ -102,7 +112,7 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, int length, boolean keepAlive) {
+    private static ChannelFuture write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, int length, boolean keepAlive) {
         ByteBuf content = ctx.alloc().buffer(length).writeBytes(body, 0, length);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
@@ -115,6 +125,7 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+        return written;
     }
 
     private static InetAddress clientOf(ChannelHandlerContext ctx) {

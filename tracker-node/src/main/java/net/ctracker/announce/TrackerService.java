@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Function;
 
 import net.ctracker.bencode.BencodeWriter;
-import net.ctracker.metrics.TrackerMetrics;
 import net.ctracker.swarm.InfoHash;
 import net.ctracker.swarm.PeerSelection;
 import net.ctracker.swarm.SwarmCounts;
@@ -29,9 +28,9 @@ public final class TrackerService {
 
     private final SwarmStore store;
     private final Settings settings;
-    private final TrackerMetrics metrics;
+    private final RequestObserver metrics;
 
-    public TrackerService(SwarmStore store, Settings settings, TrackerMetrics metrics) {
+    public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics) {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;

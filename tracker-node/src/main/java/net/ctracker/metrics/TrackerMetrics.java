@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import net.ctracker.announce.FailureReason;
+import net.ctracker.announce.RequestObserver;
 import net.ctracker.swarm.AnnounceEvent;
 import net.ctracker.swarm.SwarmStore;
 
@@ -18,7 +19,7 @@ import net.ctracker.swarm.SwarmStore;
  * endpoint), never an info_hash, peer or address. Counters are created once, up front, so the
  * announce path only increments.
  */
-public final class TrackerMetrics {
+public final class TrackerMetrics implements RequestObserver {
 
     /** Tag value for an announce whose event could not be read. */
     public static final String INVALID_EVENT = "invalid";
@@ -58,29 +59,33 @@ public final class TrackerMetrics {
                 .description("Peer records that expired without a re-announce").register(registry);
     }
 
+    @Override
     public void announced(AnnounceEvent event, long nanos) {
         announcesOk.get(event).increment();
         announceLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void announceFailed(AnnounceEvent eventOrNull, FailureReason reason, long nanos) {
         (eventOrNull == null ? announcesInvalid : announcesFailed.get(eventOrNull)).increment();
         errors.get(reason).increment();
         announceLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void scraped(long nanos) {
         scrapesOk.increment();
         scrapeLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void scrapeFailed(FailureReason reason, long nanos) {
         scrapesFailed.increment();
         errors.get(reason).increment();
         scrapeLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** A request refused before it reached announce or scrape (bad HTTP, oversized, wrong method). */
+    @Override
     public void rejected(FailureReason reason) {
         errors.get(reason).increment();
     }
