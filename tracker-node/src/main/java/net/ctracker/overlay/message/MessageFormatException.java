@@ -3,6 +3,8 @@ package net.ctracker.overlay.message;
 /** A message body that {@link MessageCodec} refuses, with the reason and the byte offset where it was found. */
 public final class MessageFormatException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Why a body was refused. */
     public enum Reason {
         TOO_LARGE,
