@@ -496,30 +496,47 @@ public final class OverlayNode {
             return null;
         }
         if (leafSet.covers(key)) {
-            Neighbour best = null;
-            NodeKey bestKey = me;
-            for (Neighbour n : leafSet.members()) {
-                if (!n.key().equals(exclude) && NodeKey.compareByDistance(key, n.key(), bestKey) < 0) {
-                    best = n;
-                    bestKey = n.key();
-                }
-            }
-            return best;
+            Closest closest = new Closest(key, me);
+            leafSet.clockwise().forEach(n -> closest.offer(n, exclude));
+            leafSet.counterClockwise().forEach(n -> closest.offer(n, exclude));
+            return closest.best;
         }
         int row = me.sharedPrefixLength(key);
         Neighbour viaTable = table.best(row, key.digit(row), n -> !n.key().equals(exclude), config.linkQualityStep());
         if (viaTable != null) {
             return viaTable;
         }
-        Neighbour best = null;
-        NodeKey bestKey = me;
-        for (Neighbour n : neighbours.values()) {
-            if (!n.key().equals(exclude) && NodeKey.compareByDistance(key, n.key(), bestKey) < 0) {
+        Closest closest = new Closest(key, me);
+        neighbours.values().forEach(n -> closest.offer(n, exclude));
+        return closest.best;
+    }
+
+    /** Running minimum of ring distance to a key; starts at this node, so only strictly closer nodes win. */
+    private static final class Closest {
+        private final NodeKey target;
+        private NodeKey bestKey;
+        private NodeKey bestDistance;
+        private Neighbour best;
+
+        Closest(NodeKey target, NodeKey start) {
+            this.target = target;
+            this.bestKey = start;
+            this.bestDistance = target.distance(start);
+        }
+
+        void offer(Neighbour n, NodeKey exclude) {
+            NodeKey k = n.key();
+            if (k.equals(exclude)) {
+                return;
+            }
+            NodeKey d = target.distance(k);
+            int c = d.compareTo(bestDistance);
+            if (c < 0 || (c == 0 && k.compareTo(bestKey) < 0)) {
                 best = n;
-                bestKey = n.key();
+                bestKey = k;
+                bestDistance = d;
             }
         }
-        return best;
     }
 
     /** Takes a routed message one hop further, or delivers it here. On a failed hop, retries via the next choice. */

@@ -115,9 +115,23 @@ public final class NodeKey implements Comparable<NodeKey> {
 
     /** Ring distance, as a number in [0, 2^159]. */
     public NodeKey distance(NodeKey other) {
-        NodeKey a = minus(other);
-        NodeKey b = other.minus(this);
-        return a.compareTo(b) <= 0 ? a : b;
+        int[] d = new int[WORDS];
+        long borrow = 0;
+        for (int i = WORDS - 1; i >= 0; i--) {
+            long x = (words[i] & WORD_MASK) - (other.words[i] & WORD_MASK) - borrow;
+            borrow = x < 0 ? 1 : 0;
+            d[i] = (int) x;
+        }
+        if (d[0] < 0) {
+            // (this - other) >= 2^159: the other way round is shorter, 2^160 - d = two's complement of d
+            long carry = 1;
+            for (int i = WORDS - 1; i >= 0; i--) {
+                long x = (~d[i] & WORD_MASK) + carry;
+                carry = x >>> 32;
+                d[i] = (int) x;
+            }
+        }
+        return new NodeKey(d);
     }
 
     /**
