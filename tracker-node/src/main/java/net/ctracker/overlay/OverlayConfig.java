@@ -1,0 +1,187 @@
+package net.ctracker.overlay;
+
+import net.ctracker.overlay.message.MessageCodec;
+
+/**
+ * Every tunable of the overlay, validated in one place. Spring configuration maps onto this record;
+ * the simulator builds it directly. Durations are in milliseconds.
+ *
+ * @param leafSetSize            leaf set size, half on each side (even, 2..64)
+ * @param cellCapacity           routing-table entries per cell
+ * @param proximity              proximity neighbour selection: a full cell admits a candidate only if it has a lower RTT than the worst entry
+ * @param pingPeriodMillis       ping leaf-set and table entries not heard from within this period
+ * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
+ * @param rowExchangePeriodMillis exchange one routing-table row with a random entry of that row
+ * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
+ * @param minRtoMillis           lower bound of the adaptive ack timeout
+ * @param maxRtoMillis           upper bound of the adaptive ack timeout
+ * @param initialRtoMillis       ack timeout towards a node without RTT samples
+ * @param joinRetryMillis        delay before retrying a join after a refusal or failure
+ * @param joinTimeoutMillis      a join without JOIN_ACK within this time is retried via the next bootstrap address
+ * @param reprobePeriodMillis    re-probe a few recently removed nodes (heals partitions)
+ * @param reprobeBatch           removed nodes re-probed per period
+ * @param removedMemoryMillis    how long removed nodes are remembered for re-probing
+ * @param maxRemembered          most removed nodes remembered
+ * @param probeMemoryMillis      a candidate probed and found not useful is not probed again for this long
+ * @param maxProbeMemory         most such candidates remembered
+ * @param maxHops                routed messages are dropped beyond this many hops (loop guard)
+ * @param maxRouteAttempts       next hops tried for one routed message when hops fail
+ * @param lookupTimeoutMillis    a lookup without reply fails after this long
+ * @param linkQualityWeight      weight of one outcome in the link-quality average
+ * @param linkQualityStep        link qualities within one step count as equal when choosing a next hop
+ * @param snapshotPeriodMillis   publish the read-only snapshot at most this often (0: only on request)
+ */
+public record OverlayConfig(
+        int leafSetSize,
+        int cellCapacity,
+        boolean proximity,
+        long pingPeriodMillis,
+        long leafExchangePeriodMillis,
+        long rowExchangePeriodMillis,
+        long gracePeriodMillis,
+        long minRtoMillis,
+        long maxRtoMillis,
+        long initialRtoMillis,
+        long joinRetryMillis,
+        long joinTimeoutMillis,
+        long reprobePeriodMillis,
+        int reprobeBatch,
+        long removedMemoryMillis,
+        int maxRemembered,
+        long probeMemoryMillis,
+        int maxProbeMemory,
+        int maxHops,
+        int maxRouteAttempts,
+        long lookupTimeoutMillis,
+        double linkQualityWeight,
+        double linkQualityStep,
+        long snapshotPeriodMillis) {
+
+    public static final int MAX_LEAF_SET_SIZE = 64;
+
+    public OverlayConfig {
+        require(leafSetSize >= 2 && leafSetSize <= MAX_LEAF_SET_SIZE && leafSetSize % 2 == 0,
+                "leafSetSize must be even, 2.." + MAX_LEAF_SET_SIZE);
+        require(cellCapacity >= 1 && cellCapacity * 16 < MessageCodec.MAX_HANDLES, "cellCapacity out of range");
+        require(pingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
+                && reprobePeriodMillis > 0, "periods must be positive");
+        require(gracePeriodMillis >= 0, "gracePeriodMillis must be >= 0");
+        require(minRtoMillis > 0 && minRtoMillis <= initialRtoMillis && initialRtoMillis <= maxRtoMillis,
+                "need 0 < minRto <= initialRto <= maxRto");
+        require(joinRetryMillis > 0 && joinTimeoutMillis > 0, "join delays must be positive");
+        require(reprobeBatch >= 0 && maxRemembered >= 0 && maxProbeMemory >= 0, "sizes must be >= 0");
+        require(removedMemoryMillis >= 0 && probeMemoryMillis >= 0, "memories must be >= 0");
+        require(maxHops >= 1 && maxHops < MessageCodec.MAX_PATH, "maxHops must be 1.." + (MessageCodec.MAX_PATH - 1));
+        require(maxRouteAttempts >= 1, "maxRouteAttempts must be >= 1");
+        require(lookupTimeoutMillis > 0, "lookupTimeoutMillis must be positive");
+        require(linkQualityWeight > 0 && linkQualityWeight <= 1, "linkQualityWeight must be in (0, 1]");
+        require(linkQualityStep > 0 && linkQualityStep <= 1, "linkQualityStep must be in (0, 1]");
+        require(snapshotPeriodMillis >= 0, "snapshotPeriodMillis must be >= 0");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The defaults of the design brief. */
+    public static OverlayConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.leafSetSize = leafSetSize;
+        b.cellCapacity = cellCapacity;
+        b.proximity = proximity;
+        b.pingPeriodMillis = pingPeriodMillis;
+        b.leafExchangePeriodMillis = leafExchangePeriodMillis;
+        b.rowExchangePeriodMillis = rowExchangePeriodMillis;
+        b.gracePeriodMillis = gracePeriodMillis;
+        b.minRtoMillis = minRtoMillis;
+        b.maxRtoMillis = maxRtoMillis;
+        b.initialRtoMillis = initialRtoMillis;
+        b.joinRetryMillis = joinRetryMillis;
+        b.joinTimeoutMillis = joinTimeoutMillis;
+        b.reprobePeriodMillis = reprobePeriodMillis;
+        b.reprobeBatch = reprobeBatch;
+        b.removedMemoryMillis = removedMemoryMillis;
+        b.maxRemembered = maxRemembered;
+        b.probeMemoryMillis = probeMemoryMillis;
+        b.maxProbeMemory = maxProbeMemory;
+        b.maxHops = maxHops;
+        b.maxRouteAttempts = maxRouteAttempts;
+        b.lookupTimeoutMillis = lookupTimeoutMillis;
+        b.linkQualityWeight = linkQualityWeight;
+        b.linkQualityStep = linkQualityStep;
+        b.snapshotPeriodMillis = snapshotPeriodMillis;
+        return b;
+    }
+
+    /** Mutable builder holding the defaults. */
+    public static final class Builder {
+        private int leafSetSize = 16;
+        private int cellCapacity = 3;
+        private boolean proximity = true;
+        private long pingPeriodMillis = 20_000;
+        private long leafExchangePeriodMillis = 60_000;
+        private long rowExchangePeriodMillis = 60_000;
+        private long gracePeriodMillis = 30_000;
+        private long minRtoMillis = 100;
+        private long maxRtoMillis = 5_000;
+        private long initialRtoMillis = 1_000;
+        private long joinRetryMillis = 2_000;
+        private long joinTimeoutMillis = 10_000;
+        private long reprobePeriodMillis = 30_000;
+        private int reprobeBatch = 3;
+        private long removedMemoryMillis = 30 * 60_000;
+        private int maxRemembered = 256;
+        private long probeMemoryMillis = 10 * 60_000;
+        private int maxProbeMemory = 512;
+        private int maxHops = 32;
+        private int maxRouteAttempts = 4;
+        private long lookupTimeoutMillis = 10_000;
+        private double linkQualityWeight = 0.2;
+        private double linkQualityStep = 0.25;
+        private long snapshotPeriodMillis = 1_000;
+
+        public Builder leafSetSize(int v) { leafSetSize = v; return this; }
+        public Builder cellCapacity(int v) { cellCapacity = v; return this; }
+        public Builder proximity(boolean v) { proximity = v; return this; }
+        public Builder pingPeriodMillis(long v) { pingPeriodMillis = v; return this; }
+        public Builder leafExchangePeriodMillis(long v) { leafExchangePeriodMillis = v; return this; }
+        public Builder rowExchangePeriodMillis(long v) { rowExchangePeriodMillis = v; return this; }
+        public Builder gracePeriodMillis(long v) { gracePeriodMillis = v; return this; }
+        public Builder minRtoMillis(long v) { minRtoMillis = v; return this; }
+        public Builder maxRtoMillis(long v) { maxRtoMillis = v; return this; }
+        public Builder initialRtoMillis(long v) { initialRtoMillis = v; return this; }
+        public Builder joinRetryMillis(long v) { joinRetryMillis = v; return this; }
+        public Builder joinTimeoutMillis(long v) { joinTimeoutMillis = v; return this; }
+        public Builder reprobePeriodMillis(long v) { reprobePeriodMillis = v; return this; }
+        public Builder reprobeBatch(int v) { reprobeBatch = v; return this; }
+        public Builder removedMemoryMillis(long v) { removedMemoryMillis = v; return this; }
+        public Builder maxRemembered(int v) { maxRemembered = v; return this; }
+        public Builder probeMemoryMillis(long v) { probeMemoryMillis = v; return this; }
+        public Builder maxProbeMemory(int v) { maxProbeMemory = v; return this; }
+        public Builder maxHops(int v) { maxHops = v; return this; }
+        public Builder maxRouteAttempts(int v) { maxRouteAttempts = v; return this; }
+        public Builder lookupTimeoutMillis(long v) { lookupTimeoutMillis = v; return this; }
+        public Builder linkQualityWeight(double v) { linkQualityWeight = v; return this; }
+        public Builder linkQualityStep(double v) { linkQualityStep = v; return this; }
+        public Builder snapshotPeriodMillis(long v) { snapshotPeriodMillis = v; return this; }
+
+        public OverlayConfig build() {
+            return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis,
+                    leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis, minRtoMillis,
+                    maxRtoMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
+                    reprobeBatch, removedMemoryMillis, maxRemembered, probeMemoryMillis, maxProbeMemory,
+                    maxHops, maxRouteAttempts, lookupTimeoutMillis, linkQualityWeight, linkQualityStep,
+                    snapshotPeriodMillis);
+        }
+    }
+}

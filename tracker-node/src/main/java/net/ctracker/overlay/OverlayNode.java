@@ -1,0 +1,960 @@
+package net.ctracker.overlay;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleConsumer;
+import java.util.random.RandomGenerator;
+
+import net.ctracker.overlay.message.Envelope;
+import net.ctracker.overlay.message.Message;
+import net.ctracker.overlay.message.Message.Direct;
+import net.ctracker.overlay.message.Message.Join;
+import net.ctracker.overlay.message.Message.JoinAck;
+import net.ctracker.overlay.message.Message.JoinNack;
+import net.ctracker.overlay.message.Message.LeafExchange;
+import net.ctracker.overlay.message.Message.Lookup;
+import net.ctracker.overlay.message.Message.LookupReply;
+import net.ctracker.overlay.message.Message.Piggy;
+import net.ctracker.overlay.message.Message.Ping;
+import net.ctracker.overlay.message.Message.Route;
+import net.ctracker.overlay.message.Message.Routed;
+import net.ctracker.overlay.message.Message.RowExchange;
+import net.ctracker.overlay.message.Message.Update;
+import net.ctracker.overlay.routing.LeafSet;
+import net.ctracker.overlay.routing.Neighbour;
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.overlay.routing.RoutingTable;
+import net.ctracker.overlay.routing.RttEstimator;
+import net.ctracker.time.Cancellable;
+import net.ctracker.time.Scheduler;
+
+/**
+ * One overlay node: Chimera/Pastry-style prefix routing with a leaf set, join, maintenance and
+ * application upcalls. The public methods are thread-safe: each posts its work onto the node's
+ * {@link Scheduler}, whose single thread is the only writer of the node's state. Other threads read
+ * {@link #snapshot()}, an immutable copy published through a volatile field.
+ *
+ * <p>Invariants: the leaf set holds the numerically nearest live nodes known on each side; the
+ * routing table holds at most {@code cellCapacity} nodes per cell; every neighbour in either is in
+ * {@code neighbours} and vice versa; nodes heard of from third parties enter only after they answered
+ * a probe themselves (so gossip cannot re-insert a dead node, and every entry has a measured RTT);
+ * a node whose acknowledgement does not come within its adaptive timeout is removed at once and is
+ * not re-admitted for the grace period.
+ *
+ * <p>Threat model: nodes of one overlay trust each other (a cluster run by one operator); the
+ * transport authenticates peers with a cluster secret. Against malformed or hostile input the node
+ * bounds what it stores (fixed-size tables, bounded memories, hop limit) and never blocks; it does not
+ * defend against a member that lies about routing (no secure routing).
+ */
+public final class OverlayNode {
+
+    private final NodeHandle self;
+    private final OverlayConfig config;
+    private final Scheduler scheduler;
+    private final Transport transport;
+    private final RandomGenerator random;
+
+    private final LeafSet leafSet;
+    private final RoutingTable table;
+    private final Map<NodeKey, Neighbour> neighbours = new HashMap<>();
+    /** Recently removed nodes (failed or left), oldest first: refused during the grace period, re-probed later. */
+    private final LinkedHashMap<NodeKey, Removed> removed = new LinkedHashMap<>();
+    /** Candidates probed and found not useful, oldest first, with the time of the probe. */
+    private final LinkedHashMap<NodeKey, Long> probedAt = new LinkedHashMap<>();
+    private final Set<NodeKey> probing = new HashSet<>();
+    private final Map<String, Application> applications = new ConcurrentHashMap<>();
+    private final Map<Long, PendingLookup> lookups = new HashMap<>();
+    private final OverlayCounters counters;
+
+    private boolean started;
+    private boolean joined;
+    private boolean stopped;
+    private List<String> bootstrap = List.of();
+    private int bootstrapCursor;
+    private int joinAttempt;
+    private Cancellable joinTimer = Cancellable.NONE;
+    private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
+    private final List<Periodic> periodics = new ArrayList<>();
+    private int rowCursor;
+    private long nextRequestId = 1;
+
+    private volatile NodeSnapshot snapshot;
+    private boolean dirty = true;
+
+    private record Removed(NodeHandle handle, long atMillis) {
+    }
+
+    /** A periodic maintenance task and its next scheduled run. */
+    private final class Periodic implements Runnable {
+        private final long period;
+        private final Runnable task;
+        private Cancellable next = Cancellable.NONE;
+
+        Periodic(long period, Runnable task) {
+            this.period = period;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (stopped) {
+                return;
+            }
+            task.run();
+            next = scheduler.schedule(period, this);
+        }
+    }
+
+    private record PendingLookup(NodeKey key, CompletableFuture<LookupResult> future, Cancellable timer) {
+    }
+
+    public OverlayNode(NodeHandle self, OverlayConfig config, Scheduler scheduler, Transport transport,
+                       RandomGenerator random) {
+        this.self = Objects.requireNonNull(self);
+        this.config = Objects.requireNonNull(config);
+        this.scheduler = Objects.requireNonNull(scheduler);
+        this.transport = Objects.requireNonNull(transport);
+        this.random = Objects.requireNonNull(random);
+        this.leafSet = new LeafSet(self.key(), config.leafSetSize());
+        this.table = new RoutingTable(self.key(), config.cellCapacity(), config.proximity());
+        this.counters = new OverlayCounters(config.maxHops());
+        this.snapshot = buildSnapshot();
+    }
+
+    // =================================================================== public, thread-safe API
+
+    public NodeHandle handle() {
+        return self;
+    }
+
+    /**
+     * Starts the node. With no bootstrap address other than its own, it forms a new overlay at once;
+     * otherwise it sends JOIN to the addresses in turn until one join succeeds.
+     */
+    public void start(List<String> bootstrapAddresses) {
+        List<String> others = bootstrapAddresses.stream().filter(a -> !a.equals(self.address())).toList();
+        scheduler.execute(() -> {
+            if (started || stopped) {
+                return;
+            }
+            started = true;
+            bootstrap = others;
+            if (bootstrap.isEmpty()) {
+                becomeJoined();
+            } else {
+                tryJoin();
+            }
+        });
+    }
+
+    /** Inbound message from the transport: decoded envelope. */
+    public void receive(Envelope envelope) {
+        receive(envelope.from(), envelope.message());
+    }
+
+    /** Inbound message from the transport. Returns at once; the message is handled on the event loop. */
+    public void receive(NodeHandle from, Message message) {
+        Objects.requireNonNull(from);
+        Objects.requireNonNull(message);
+        scheduler.execute(() -> handle(from, message));
+    }
+
+    /** Registers the application for {@code appType}, replacing any earlier one. */
+    public void register(String appType, Application application) {
+        applications.put(appType, application);
+    }
+
+    /** Routes an application message towards the root of {@code key}. */
+    public void route(NodeKey key, String appType, byte[] payload) {
+        Route message = new Route(key, self, 0, appType, payload);
+        scheduler.execute(() -> {
+            if (joined && !stopped) {
+                routeOnward(message, 0);
+            }
+        });
+    }
+
+    /** Sends an application message straight to a known node; the future completes when it is acknowledged. */
+    public CompletableFuture<Void> sendDirect(NodeHandle to, String appType, byte[] payload) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Direct message = new Direct(appType, payload);
+        scheduler.execute(() -> send(to, message,
+                rtt -> done.complete(null),
+                () -> done.completeExceptionally(new IllegalStateException("not acknowledged by " + to))));
+        return done;
+    }
+
+    /**
+     * Finds the root of {@code key} by routing a LOOKUP whose root answers this node directly. The
+     * future completes on the event loop (use the async variants for long work) or fails with a
+     * {@link TimeoutException} after the lookup timeout.
+     */
+    public CompletableFuture<LookupResult> lookup(NodeKey key) {
+        CompletableFuture<LookupResult> future = new CompletableFuture<>();
+        scheduler.execute(() -> startLookup(key, future));
+        return future;
+    }
+
+    /** Leaves the overlay politely: tells every neighbour, then stops. */
+    public void leave() {
+        scheduler.execute(() -> {
+            if (stopped) {
+                return;
+            }
+            for (Neighbour n : new ArrayList<>(neighbours.values())) {
+                sendUntracked(n.handle().address(), new Update(false), rtt -> { }, () -> { });
+            }
+            stop();
+        });
+    }
+
+    /** Stops without telling anyone (like a crash, but releasing timers). */
+    public void shutdown() {
+        scheduler.execute(this::stop);
+    }
+
+    /** The latest published snapshot; safe from any thread. */
+    public NodeSnapshot snapshot() {
+        return snapshot;
+    }
+
+    // ============================================ event-loop-only inspection (simulator and tests)
+
+    /** Builds and publishes a fresh snapshot. Event loop only. */
+    public NodeSnapshot snapshotNow() {
+        snapshot = buildSnapshot();
+        dirty = false;
+        return snapshot;
+    }
+
+    public boolean isJoined() {
+        return joined;
+    }
+
+    /** Next hop this node would choose for {@code key}: a neighbour, or its own handle if it is the root. Event loop only. */
+    public NodeHandle nextHopFor(NodeKey key) {
+        Neighbour n = nextHop(key, null);
+        return n == null ? self : n.handle();
+    }
+
+    /** Every neighbour (leaf set and routing table). Event loop only. */
+    public List<NodeHandle> neighbourHandles() {
+        return neighbours.values().stream().map(Neighbour::handle).toList();
+    }
+
+    /** Leaf set, clockwise side then counter-clockwise side, nearest first. Event loop only. */
+    public List<NodeHandle> leafSetClockwise() {
+        return leafSet.clockwise().stream().map(Neighbour::handle).toList();
+    }
+
+    public List<NodeHandle> leafSetCounterClockwise() {
+        return leafSet.counterClockwise().stream().map(Neighbour::handle).toList();
+    }
+
+    // =================================================================== joining
+
+    private void tryJoin() {
+        if (joined || stopped) {
+            return;
+        }
+        int attempt = ++joinAttempt;
+        String address = bootstrap.get(bootstrapCursor++ % bootstrap.size());
+        joinTimer.cancel();
+        joinTimer = scheduler.schedule(config.joinTimeoutMillis(), () -> {
+            if (attempt == joinAttempt) {
+                tryJoin();
+            }
+        });
+        sendUntracked(address, new Join(self, 0), rtt -> { }, () -> {
+            if (attempt == joinAttempt && !joined) {
+                retryJoinLater(config.joinRetryMillis());
+            }
+        });
+    }
+
+    private void retryJoinLater(long delayMillis) {
+        int attempt = ++joinAttempt;
+        joinTimer.cancel();
+        joinTimer = scheduler.schedule(delayMillis, () -> {
+            if (attempt == joinAttempt) {
+                tryJoin();
+            }
+        });
+    }
+
+    private void becomeJoined() {
+        joined = true;
+        joinTimer.cancel();
+        dirty = true;
+        startMaintenance();
+        snapshotNow();
+    }
+
+    private void onJoin(Join join) {
+        NodeHandle joiner = join.joiner();
+        if (!joined) {
+            sendUntracked(joiner.address(), new JoinNack(config.joinRetryMillis()), rtt -> { }, () -> { });
+            return;
+        }
+        if (joiner.key().equals(self.key())) {
+            // a node claiming our key: never admit it
+            sendUntracked(joiner.address(), new JoinNack(config.gracePeriodMillis()), rtt -> { }, () -> { });
+            return;
+        }
+        Removed r = removed.get(joiner.key());
+        long now = scheduler.nowMillis();
+        if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
+            long wait = config.gracePeriodMillis() - (now - r.atMillis());
+            sendUntracked(joiner.address(), new JoinNack(Math.max(config.joinRetryMillis(), wait)), rtt -> { }, () -> { });
+            return;
+        }
+        if (neighbours.containsKey(joiner.key())) {
+            // the joiner restarted under the same key: forget the old incarnation, its UPDATE re-adds it
+            dropNeighbour(joiner, false);
+        }
+        int row = self.key().sharedPrefixLength(joiner.key());
+        List<NodeHandle> entries = new ArrayList<>();
+        entries.add(self);
+        table.row(row).forEach(n -> entries.add(n.handle()));
+        sendUntracked(joiner.address(), new Piggy(row, entries), rtt -> { }, () -> { });
+        routeOnward(join, 0);
+    }
+
+    private void onPiggy(Piggy piggy) {
+        for (NodeHandle h : piggy.entries()) {
+            learnedDuringJoin(h);
+        }
+    }
+
+    private void learnedDuringJoin(NodeHandle h) {
+        if (h.key().equals(self.key())) {
+            return;
+        }
+        if (!joined) {
+            joinCandidates.putIfAbsent(h.key(), h);
+        } else if (!neighbours.containsKey(h.key()) && !probing.contains(h.key())) {
+            announceTo(h);
+        }
+    }
+
+    private void onJoinAck(NodeHandle root, JoinAck ack) {
+        if (stopped) {
+            return;
+        }
+        if (joined) {
+            ack.leafSet().forEach(this::consider);
+            return;
+        }
+        joinCandidates.putIfAbsent(root.key(), root);
+        ack.leafSet().forEach(h -> {
+            if (!h.key().equals(self.key())) {
+                joinCandidates.putIfAbsent(h.key(), h);
+            }
+        });
+        becomeJoined();
+        List<NodeHandle> learned = new ArrayList<>(joinCandidates.values());
+        joinCandidates.clear();
+        learned.forEach(this::announceTo);
+    }
+
+    private void onJoinNack(JoinNack nack) {
+        if (!joined && !stopped) {
+            joinCandidates.clear();
+            retryJoinLater(Math.max(config.joinRetryMillis(), nack.retryAfterMillis()));
+        }
+    }
+
+    /** UPDATE(joined) to a node we learned of; its acknowledgement admits it with a measured RTT. */
+    private void announceTo(NodeHandle h) {
+        probing.add(h.key());
+        send(h, new Update(true), rtt -> {
+            probing.remove(h.key());
+            admit(h, rtt);
+        }, () -> probing.remove(h.key()));
+    }
+
+    // =================================================================== inbound dispatch
+
+    private void handle(NodeHandle from, Message message) {
+        if (stopped) {
+            return;
+        }
+        counters.received(message.type());
+        if (!(message instanceof Join) && !(message instanceof JoinAck) && !(message instanceof JoinNack)
+                && !(message instanceof Piggy)) {
+            heardFrom(from, message);
+        }
+        if (message instanceof Join m) {
+            onJoin(m);
+        } else if (message instanceof Piggy m) {
+            onPiggy(m);
+        } else if (message instanceof JoinAck m) {
+            onJoinAck(from, m);
+        } else if (message instanceof JoinNack m) {
+            onJoinNack(m);
+        } else if (message instanceof Update m) {
+            if (!m.joined()) {
+                dropNeighbour(from, true);
+            }
+        } else if (message instanceof Ping) {
+            // the transport acknowledgement is the answer
+        } else if (message instanceof LeafExchange m) {
+            onLeafExchange(from, m);
+        } else if (message instanceof RowExchange m) {
+            onRowExchange(from, m);
+        } else if (message instanceof Route m) {
+            if (joined) {
+                routeOnward(m, 0);
+            }
+        } else if (message instanceof Lookup m) {
+            if (joined) {
+                List<NodeKey> path = new ArrayList<>(m.path());
+                path.add(self.key());
+                routeOnward(new Lookup(m.key(), m.origin(), m.requestId(), path), 0);
+            }
+        } else if (message instanceof LookupReply m) {
+            completeLookup(m);
+        } else if (message instanceof Direct m) {
+            Application app = applications.get(m.appType());
+            if (app != null) {
+                app.direct(from, m);
+            }
+        }
+    }
+
+    /** A message came straight from {@code from}: it is alive; if unknown and useful, probe it. */
+    private void heardFrom(NodeHandle from, Message message) {
+        if (message instanceof Update u && !u.joined()) {
+            return;
+        }
+        Neighbour n = neighbours.get(from.key());
+        if (n != null) {
+            n.heard(scheduler.nowMillis());
+        } else if (joined) {
+            consider(from);
+        }
+    }
+
+    private void onLeafExchange(NodeHandle from, LeafExchange m) {
+        if (!joined) {
+            return;
+        }
+        m.leaves().forEach(this::consider);
+        if (m.replyWanted()) {
+            send(from, new LeafExchange(leafHandlesWithSelf(), false), rtt -> { }, () -> { });
+        }
+    }
+
+    private void onRowExchange(NodeHandle from, RowExchange m) {
+        if (!joined) {
+            return;
+        }
+        m.entries().forEach(this::consider);
+        if (m.replyWanted()) {
+            int row = self.key().sharedPrefixLength(from.key());
+            if (row < NodeKey.DIGITS) {
+                send(from, new RowExchange(row, rowWithSelf(row), false), rtt -> { }, () -> { });
+            }
+        }
+    }
+
+    private List<NodeHandle> leafHandlesWithSelf() {
+        List<NodeHandle> out = new ArrayList<>();
+        out.add(self);
+        leafSet.members().forEach(n -> out.add(n.handle()));
+        return out;
+    }
+
+    private List<NodeHandle> rowWithSelf(int row) {
+        List<NodeHandle> out = new ArrayList<>();
+        out.add(self);
+        table.row(row).forEach(n -> out.add(n.handle()));
+        return out;
+    }
+
+    // =================================================================== routing
+
+    /**
+     * The next hop for {@code key}, or null if this node is the root as far as it knows. Never
+     * returns a node with key {@code exclude} (the joiner, while routing its own JOIN).
+     */
+    private Neighbour nextHop(NodeKey key, NodeKey exclude) {
+        NodeKey me = self.key();
+        if (key.equals(me)) {
+            return null;
+        }
+        if (leafSet.covers(key)) {
+            Closest closest = new Closest(key, me);
+            leafSet.clockwise().forEach(n -> closest.offer(n, exclude));
+            leafSet.counterClockwise().forEach(n -> closest.offer(n, exclude));
+            return closest.best;
+        }
+        int row = me.sharedPrefixLength(key);
+        Neighbour viaTable = table.best(row, key.digit(row), n -> !n.key().equals(exclude), config.linkQualityStep());
+        if (viaTable != null) {
+            return viaTable;
+        }
+        Closest closest = new Closest(key, me);
+        neighbours.values().forEach(n -> closest.offer(n, exclude));
+        return closest.best;
+    }
+
+    /** Running minimum of ring distance to a key; starts at this node, so only strictly closer nodes win. */
+    private static final class Closest {
+        private final NodeKey target;
+        private NodeKey bestKey;
+        private NodeKey bestDistance;
+        private Neighbour best;
+
+        Closest(NodeKey target, NodeKey start) {
+            this.target = target;
+            this.bestKey = start;
+            this.bestDistance = target.distance(start);
+        }
+
+        void offer(Neighbour n, NodeKey exclude) {
+            NodeKey k = n.key();
+            if (k.equals(exclude)) {
+                return;
+            }
+            NodeKey d = target.distance(k);
+            int c = d.compareTo(bestDistance);
+            if (c < 0 || (c == 0 && k.compareTo(bestKey) < 0)) {
+                best = n;
+                bestKey = k;
+                bestDistance = d;
+            }
+        }
+    }
+
+    /** Takes a routed message one hop further, or delivers it here. On a failed hop, retries via the next choice. */
+    private void routeOnward(Routed message, int attempt) {
+        if (message.hops() > config.maxHops()) {
+            counters.droppedHopLimit++;
+            return;
+        }
+        NodeKey exclude = message instanceof Join j ? j.joiner().key() : null;
+        Neighbour next = nextHop(message.key(), exclude);
+        if (next == null) {
+            deliverHere(message);
+            return;
+        }
+        Routed outgoing = message;
+        if (message instanceof Route route) {
+            Application app = applications.get(route.appType());
+            Route forwarded = app == null ? route : app.forward(route.key(), route, next.handle());
+            if (forwarded == null) {
+                return;
+            }
+            outgoing = forwarded.nextHop();
+        } else if (message instanceof Join join) {
+            outgoing = join.nextHop();
+        }
+        Routed sent = outgoing;
+        send(next.handle(), sent, rtt -> { }, () -> {
+            if (attempt + 1 < config.maxRouteAttempts() && !stopped) {
+                routeOnward(message, attempt + 1);
+            }
+        });
+    }
+
+    private void deliverHere(Routed message) {
+        if (message instanceof Join join) {
+            sendUntracked(join.joiner().address(), new JoinAck(leafHandlesWithSelf()), rtt -> { }, () -> { });
+        } else if (message instanceof Route route) {
+            counters.delivered(route.hops());
+            Application app = applications.get(route.appType());
+            if (app != null) {
+                app.deliver(route.key(), route);
+            }
+        } else if (message instanceof Lookup lookup) {
+            counters.delivered(lookup.hops());
+            LookupReply reply = new LookupReply(lookup.requestId(), self, lookup.path());
+            if (lookup.origin().key().equals(self.key())) {
+                completeLookup(reply);
+            } else {
+                sendUntracked(lookup.origin().address(), reply, rtt -> { }, () -> { });
+            }
+        }
+    }
+
+    private void startLookup(NodeKey key, CompletableFuture<LookupResult> future) {
+        if (!joined || stopped) {
+            future.completeExceptionally(new IllegalStateException("node has not joined the overlay"));
+            return;
+        }
+        long id = nextRequestId++;
+        Cancellable timer = scheduler.schedule(config.lookupTimeoutMillis(), () -> {
+            PendingLookup p = lookups.remove(id);
+            if (p != null) {
+                counters.lookupsTimedOut++;
+                p.future().completeExceptionally(new TimeoutException("lookup of " + key + " timed out"));
+            }
+        });
+        lookups.put(id, new PendingLookup(key, future, timer));
+        routeOnward(new Lookup(key, self, id, List.of(self.key())), 0);
+    }
+
+    private void completeLookup(LookupReply reply) {
+        PendingLookup p = lookups.remove(reply.requestId());
+        if (p == null) {
+            return;
+        }
+        p.timer().cancel();
+        counters.lookupsCompleted++;
+        p.future().complete(new LookupResult(p.key(), reply.root(), Math.max(0, reply.path().size() - 1),
+                reply.path()));
+    }
+
+    // =================================================================== neighbours
+
+    /** A node heard of from someone else: probe it if it might be useful and is not known to be dead. */
+    private void consider(NodeHandle h) {
+        NodeKey key = h.key();
+        if (key.equals(self.key()) || neighbours.containsKey(key) || probing.contains(key)) {
+            return;
+        }
+        long now = scheduler.nowMillis();
+        Removed r = removed.get(key);
+        if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
+            return;
+        }
+        Long probed = probedAt.get(key);
+        if (probed != null && now - probed < config.probeMemoryMillis()) {
+            return;
+        }
+        boolean useful = leafSet.wouldAdmit(key) || table.wouldAdmit(key, Double.NaN)
+                || (config.proximity() && table.cellFull(key) && !table.contains(key));
+        if (!useful) {
+            return;
+        }
+        probing.add(key);
+        send(h, new Ping(), rtt -> {
+            probing.remove(key);
+            if (!admit(h, rtt)) {
+                remember(probedAt, key, scheduler.nowMillis(), config.maxProbeMemory());
+            }
+        }, () -> probing.remove(key));
+    }
+
+    /** Admits a node that has just answered us. Returns whether it entered the leaf set or the table. */
+    private boolean admit(NodeHandle h, double rttMillis) {
+        NodeKey key = h.key();
+        if (key.equals(self.key()) || stopped) {
+            return false;
+        }
+        long now = scheduler.nowMillis();
+        Neighbour existing = neighbours.get(key);
+        if (existing != null) {
+            existing.heard(now);
+            return true;
+        }
+        removed.remove(key);
+        Neighbour n = new Neighbour(h, new RttEstimator(config.minRtoMillis(), config.maxRtoMillis(),
+                config.initialRtoMillis()), config.linkQualityWeight(), now);
+        if (!Double.isNaN(rttMillis)) {
+            n.rtt().sample(rttMillis);
+        }
+        List<Neighbour> evicted = new ArrayList<>();
+        boolean inLeafSet = leafSet.offer(n, evicted);
+        RoutingTable.Offer offer = table.offer(n);
+        if (!inLeafSet && !offer.admitted()) {
+            return false;
+        }
+        neighbours.put(key, n);
+        if (offer.evicted() != null) {
+            evicted.add(offer.evicted());
+        }
+        for (Neighbour e : evicted) {
+            boolean stillLeaf = leafSet.contains(e.key());
+            if (!stillLeaf && !table.contains(e.key())) {
+                neighbours.remove(e.key());
+            }
+            if (!stillLeaf) {
+                notifyLeafChange(e.handle(), false);
+            }
+        }
+        if (inLeafSet) {
+            notifyLeafChange(h, true);
+        }
+        dirty = true;
+        return true;
+    }
+
+    /**
+     * Removes a neighbour everywhere. {@code failed}: it failed or left, so remember it (grace period,
+     * re-probing) and repair the leaf set from the farthest live member on the side it left.
+     */
+    private void dropNeighbour(NodeHandle handle, boolean failed) {
+        NodeKey key = handle.key();
+        Neighbour n = neighbours.remove(key);
+        if (failed) {
+            remember(removed, key, new Removed(n != null ? n.handle() : handle, scheduler.nowMillis()),
+                    config.maxRemembered());
+        }
+        if (n == null) {
+            return;
+        }
+        counters.neighboursRemoved++;
+        boolean clockwise = leafSet.onClockwiseSide(key);
+        boolean counterClockwise = leafSet.onCounterClockwiseSide(key);
+        leafSet.remove(key);
+        table.remove(key);
+        dirty = true;
+        if (clockwise || counterClockwise) {
+            notifyLeafChange(n.handle(), false);
+            // measured table entries are immediate leaf-set candidates
+            List<Neighbour> ignored = new ArrayList<>();
+            for (Neighbour t : table.all()) {
+                if (leafSet.offer(t, ignored)) {
+                    notifyLeafChange(t.handle(), true);
+                }
+            }
+            if (failed) {
+                if (clockwise) {
+                    askForLeaves(leafSet.farthest(true));
+                }
+                if (counterClockwise) {
+                    askForLeaves(leafSet.farthest(false));
+                }
+            }
+        }
+    }
+
+    private void askForLeaves(Neighbour n) {
+        if (n != null) {
+            send(n.handle(), new LeafExchange(leafHandlesWithSelf(), true), rtt -> { }, () -> { });
+        }
+    }
+
+    private void notifyLeafChange(NodeHandle node, boolean joinedLeafSet) {
+        for (Application app : applications.values()) {
+            app.update(node, joinedLeafSet);
+        }
+    }
+
+    private static <V> void remember(LinkedHashMap<NodeKey, V> map, NodeKey key, V value, int max) {
+        map.remove(key);
+        if (max == 0) {
+            return;
+        }
+        map.put(key, value);
+        Iterator<NodeKey> oldest = map.keySet().iterator();
+        while (map.size() > max && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    // =================================================================== sending
+
+    /**
+     * Sends with an adaptive timeout. On acknowledgement the RTT is sampled and {@code onAck} runs; on
+     * failure or timeout the receiver (if it is a neighbour, {@code key} non-null) is removed at once
+     * and {@code onFail} runs. Both run on the event loop, at most once in total.
+     */
+    private void send(NodeHandle to, Message message, DoubleConsumer onAck, Runnable onFail) {
+        send(to, to.address(), message, onAck, onFail);
+    }
+
+    /** Like {@link #send(NodeHandle, Message, DoubleConsumer, Runnable)}, but a failure removes nobody. */
+    private void sendUntracked(String address, Message message, DoubleConsumer onAck, Runnable onFail) {
+        send(null, address, message, onAck, onFail);
+    }
+
+    private void send(NodeHandle tracked, String address, Message message, DoubleConsumer onAck, Runnable onFail) {
+        if (stopped) {
+            return;
+        }
+        counters.sent(message.type());
+        Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
+        long rto = n != null ? n.rtt().rtoMillis() : config.initialRtoMillis();
+        Attempt attempt = new Attempt(tracked, message, scheduler.nowMillis(), onAck, onFail);
+        attempt.timer = scheduler.schedule(rto, () -> attempt.finish(false));
+        transport.send(self, address, message, attempt);
+    }
+
+    /** One outstanding send. Transport callbacks may arrive on any thread; they are posted to the loop. */
+    private final class Attempt implements Transport.Delivery {
+        private final NodeHandle tracked;
+        private final Message message;
+        private final long sentAtMillis;
+        private final DoubleConsumer onAck;
+        private final Runnable onFail;
+        private Cancellable timer = Cancellable.NONE;
+        private boolean done;
+
+        Attempt(NodeHandle tracked, Message message, long sentAtMillis, DoubleConsumer onAck, Runnable onFail) {
+            this.tracked = tracked;
+            this.message = message;
+            this.sentAtMillis = sentAtMillis;
+            this.onAck = onAck;
+            this.onFail = onFail;
+        }
+
+        @Override
+        public void acknowledged() {
+            scheduler.execute(() -> finish(true));
+        }
+
+        @Override
+        public void failed(String reason) {
+            scheduler.execute(() -> finish(false));
+        }
+
+        void finish(boolean ok) {
+            if (done || stopped) {
+                return;
+            }
+            done = true;
+            timer.cancel();
+            long now = scheduler.nowMillis();
+            if (ok) {
+                counters.acknowledged(message.type());
+                double rtt = now - sentAtMillis;
+                Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
+                if (n != null) {
+                    n.acknowledged(now, rtt);
+                }
+                onAck.accept(rtt);
+            } else {
+                counters.failed(message.type());
+                if (tracked != null) {
+                    Neighbour n = neighbours.get(tracked.key());
+                    if (n != null) {
+                        n.unacknowledged();
+                    }
+                    dropNeighbour(tracked, true);
+                }
+                onFail.run();
+            }
+        }
+    }
+
+    // =================================================================== maintenance
+
+    private void startMaintenance() {
+        every(config.pingPeriodMillis(), this::pingQuietNeighbours);
+        every(config.leafExchangePeriodMillis(), this::exchangeLeafSet);
+        every(config.rowExchangePeriodMillis(), this::exchangeRow);
+        every(config.reprobePeriodMillis(), this::reprobeRemoved);
+        if (config.snapshotPeriodMillis() > 0) {
+            every(config.snapshotPeriodMillis(), () -> {
+                if (dirty) {
+                    snapshotNow();
+                }
+            });
+        }
+    }
+
+    /** Runs {@code task} every {@code period}, starting at a random phase so nodes do not synchronise. */
+    private void every(long period, Runnable task) {
+        Periodic p = new Periodic(period, task);
+        periodics.add(p);
+        p.next = scheduler.schedule(1 + random.nextLong(period), p);
+    }
+
+    private void pingQuietNeighbours() {
+        long now = scheduler.nowMillis();
+        for (Neighbour n : new ArrayList<>(neighbours.values())) {
+            if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
+                send(n.handle(), new Ping(), rtt -> { }, () -> { });
+            }
+        }
+    }
+
+    private void exchangeLeafSet() {
+        List<NodeHandle> mine = leafHandlesWithSelf();
+        for (Neighbour n : leafSet.members()) {
+            send(n.handle(), new LeafExchange(mine, false), rtt -> { }, () -> { });
+        }
+    }
+
+    private void exchangeRow() {
+        List<Integer> rows = table.nonEmptyRows();
+        if (rows.isEmpty()) {
+            return;
+        }
+        int row = rows.get(rowCursor++ % rows.size());
+        List<Neighbour> entries = table.row(row);
+        Neighbour partner = entries.get(random.nextInt(entries.size()));
+        send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
+    }
+
+    private void reprobeRemoved() {
+        long now = scheduler.nowMillis();
+        removed.values().removeIf(r -> now - r.atMillis() > config.removedMemoryMillis());
+        List<Removed> due = new ArrayList<>();
+        for (Removed r : removed.values()) {
+            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().key())) {
+                due.add(r);
+            }
+        }
+        int batch = Math.min(config.reprobeBatch(), due.size());
+        for (int i = 0; i < batch; i++) {
+            Collections.swap(due, i, i + random.nextInt(due.size() - i));
+            NodeHandle h = due.get(i).handle();
+            probing.add(h.key());
+            sendUntracked(h.address(), new Update(true), rtt -> {
+                probing.remove(h.key());
+                removed.remove(h.key());
+                admit(h, rtt);
+            }, () -> {
+                probing.remove(h.key());
+                remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
+                        config.maxRemembered());
+            });
+        }
+    }
+
+    private void stop() {
+        stopped = true;
+        joinTimer.cancel();
+        periodics.forEach(p -> p.next.cancel());
+        periodics.clear();
+        for (PendingLookup p : lookups.values()) {
+            p.timer().cancel();
+            p.future().completeExceptionally(new IllegalStateException("node stopped"));
+        }
+        lookups.clear();
+        joined = false;
+        snapshotNow();
+    }
+
+    // =================================================================== snapshot
+
+    private NodeSnapshot buildSnapshot() {
+        List<NodeSnapshot.LeafEntry> leaves = new ArrayList<>();
+        for (Neighbour n : leafSet.clockwise()) {
+            leaves.add(leafEntry(n, true));
+        }
+        for (Neighbour n : leafSet.counterClockwise()) {
+            leaves.add(leafEntry(n, false));
+        }
+        List<NodeSnapshot.TableEntry> entries = new ArrayList<>();
+        table.forEach(slot -> entries.add(new NodeSnapshot.TableEntry(slot.row(), slot.column(),
+                slot.neighbour().key(), slot.neighbour().handle().address(), rttOf(slot.neighbour()))));
+        return new NodeSnapshot(self.key(), self.region(), self.address(), joined, scheduler.nowMillis(),
+                leaves, entries, counters.snapshot());
+    }
+
+    private static NodeSnapshot.LeafEntry leafEntry(Neighbour n, boolean clockwise) {
+        return new NodeSnapshot.LeafEntry(n.key(), n.handle().address(), n.handle().region(), rttOf(n), clockwise);
+    }
+
+    private static double rttOf(Neighbour n) {
+        return n.rtt().hasSample() ? n.rtt().srttMillis() : -1;
+    }
+}

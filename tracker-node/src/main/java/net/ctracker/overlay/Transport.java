@@ -1,0 +1,30 @@
+package net.ctracker.overlay;
+
+import net.ctracker.overlay.message.Message;
+import net.ctracker.overlay.routing.NodeHandle;
+
+/**
+ * Outbound side of the network seam. The HTTP implementation encodes {@code new Envelope(from,
+ * message)} with {@link net.ctracker.overlay.message.MessageCodec} and POSTs it to {@code toAddress};
+ * the simulator delivers it after a modelled latency.
+ *
+ * <p>Contract: {@code send} never blocks on the network. The callback reports at most once:
+ * {@link Delivery#acknowledged()} when the receiver accepted the message (HTTP: a 2xx response after
+ * the receiver handed it to {@link OverlayNode#receive}), {@link Delivery#failed} on a connection
+ * error or refusal. The callback may come from any thread, or never (a lost message): the node keeps
+ * its own adaptive timeout, so a transport timeout need only be a safety net near the node's
+ * maximum RTO.
+ *
+ * <p>The inbound side is {@link OverlayNode#receive(NodeHandle, Message)}.
+ */
+public interface Transport {
+
+    void send(NodeHandle from, String toAddress, Message message, Delivery callback);
+
+    /** Outcome of one send. */
+    interface Delivery {
+        void acknowledged();
+
+        void failed(String reason);
+    }
+}
