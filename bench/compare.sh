@@ -73,10 +73,11 @@ EOF
 (cd "$WORK" && exec opentracker -f "$WORK/opentracker.conf" > "$WORK/opentracker.log" 2>&1) &
 OT_PID=$!
 
-# --- the node ---------------------------------------------------------------------------------
+# --- the node (from a copy of the jar: a rebuild during the run must not pull it away) ---------
+cp "$JAR" "$WORK/tracker-node.jar"
 NODE_PORT="$(free_port)"
 INTERNAL_PORT="$(free_port)"
-java -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" -XX:+UseParallelGC -jar "$JAR" \
+java -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" -XX:+UseParallelGC -jar "$WORK/tracker-node.jar" \
     --server.port="$NODE_PORT" --server.address=127.0.0.1 --ctracker.internal-port="$INTERNAL_PORT" \
     --logging.level.root=WARN > "$WORK/node.log" 2>&1 &
 NODE_PID=$!
