@@ -3,8 +3,8 @@ package net.ctracker;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Entry point of a CTracker node. Wiring lives in {@code net.ctracker.config}. */
-@SpringBootApplication
+/** Entry point of a CTracker node. Only {@code net.ctracker.config} is scanned: it wires everything else. */
+@SpringBootApplication(scanBasePackages = "net.ctracker.config")
 public class TrackerNodeApplication {
     public static void main(String[] args) {
         SpringApplication.run(TrackerNodeApplication.class, args);

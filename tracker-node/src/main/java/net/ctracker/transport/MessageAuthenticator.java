@@ -1,0 +1,109 @@
+package net.ctracker.transport;
+
+import java.nio.ByteBuffer;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import net.ctracker.time.Clock;
+
+/**
+ * Authenticates overlay messages with the cluster secret: HMAC-SHA256 over the sender's timestamp
+ * and the body. Threat model: anyone may reach the internal port and may record and resend
+ * traffic. A message is accepted only if its MAC verifies, its timestamp is within the replay
+ * window of this node's clock, and the same MAC was not seen within that window. The memory of
+ * seen MACs is bounded; when it is full and nothing has aged out, new messages are refused rather
+ * than let memory grow (fail closed). Not covered: confidentiality (use a private network or TLS).
+ */
+public final class MessageAuthenticator {
+
+    /** Outcome of {@link #verify}. */
+    public enum Verdict { ACCEPTED, BAD_SIGNATURE, STALE, REPLAYED, OVERLOADED }
+
+    /** Timestamp and MAC to send with one body. */
+    public record Signature(long timestampMillis, String mac) {
+    }
+
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final SecretKeySpec key;
+    private final Clock clock;
+    private final long windowMillis;
+    private final int maxRemembered;
+    private final Map<String, Long> seen = new ConcurrentHashMap<>();
+
+    public MessageAuthenticator(byte[] secret, Clock clock, Duration window, int maxRemembered) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("the cluster secret must be at least 16 bytes");
+        }
+        this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
+        this.clock = clock;
+        this.windowMillis = window.toMillis();
+        this.maxRemembered = maxRemembered;
+    }
+
+    public Signature sign(byte[] body) {
+        long now = clock.nowMillis();
+        return new Signature(now, HexFormat.of().formatHex(mac(now, body)));
+    }
+
+    public Verdict verify(long timestampMillis, String macHex, byte[] body) {
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(macHex == null ? "" : macHex);
+        } catch (IllegalArgumentException e) {
+            return Verdict.BAD_SIGNATURE;
+        }
+        if (!MessageDigest.isEqual(given, mac(timestampMillis, body))) {
+            return Verdict.BAD_SIGNATURE;
+        }
+        long now = clock.nowMillis();
+        if (Math.abs(now - timestampMillis) > windowMillis) {
+            return Verdict.STALE;
+        }
+        if (seen.size() >= maxRemembered) {
+            forgetOlderThan(now - windowMillis);
+            if (seen.size() >= maxRemembered) {
+                return Verdict.OVERLOADED;
+            }
+        }
+        String id = macHex.toLowerCase(java.util.Locale.ROOT);
+        return seen.putIfAbsent(id, timestampMillis) == null ? Verdict.ACCEPTED : Verdict.REPLAYED;
+    }
+
+    /** Drops remembered MACs that can no longer be replayed; call now and then. */
+    public void forgetOlderThan(long cutoffMillis) {
+        for (Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
+            if (it.next().getValue() < cutoffMillis) {
+                it.remove();
+            }
+        }
+    }
+
+    public void expire() {
+        forgetOlderThan(clock.nowMillis() - windowMillis);
+    }
+
+    int remembered() {
+        return seen.size();
+    }
+
+    private byte[] mac(long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            mac.update(ByteBuffer.allocate(Long.BYTES).putLong(timestamp).array());
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
