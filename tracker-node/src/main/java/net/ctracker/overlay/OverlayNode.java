@@ -851,11 +851,8 @@ public final class OverlayNode {
         every(config.rowExchangePeriodMillis(), this::exchangeRow);
         every(config.reprobePeriodMillis(), this::reprobeRemoved);
         if (config.snapshotPeriodMillis() > 0) {
-            every(config.snapshotPeriodMillis(), () -> {
-                if (dirty) {
-                    snapshotNow();
-                }
-            });
+            // counters move with every message, not only with table changes: publish every period
+            every(config.snapshotPeriodMillis(), this::snapshotNow);
         }
     }
 

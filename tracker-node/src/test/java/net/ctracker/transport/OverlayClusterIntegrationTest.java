@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import net.ctracker.TrackerNodeApplication;
+import net.ctracker.support.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -83,6 +84,30 @@ class OverlayClusterIntegrationTest {
 
     @Test
     @Order(2)
+    void prometheusShowsOverlayMessagesTablesAndHops() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            PrometheusText metrics = PrometheusText.parse(http.send(HttpRequest.newBuilder(
+                    URI.create(urls.get(0) + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(metrics.value("ctracker_overlay_joined")).isEqualTo(1.0);
+            assertThat(metrics.value("ctracker_overlay_leafset_size")).isGreaterThanOrEqualTo(4.0);
+            assertThat(metrics.value("ctracker_overlay_routing_entries")).isPositive();
+            assertThat(metrics.value("ctracker_overlay_messages_total{outcome=\"received\",type=\"join\"}"))
+                    .as("the bootstrap node saw the four joins").isGreaterThanOrEqualTo(4.0);
+            assertThat(metrics.value("ctracker_overlay_messages_total{outcome=\"acknowledged\",type=\"join_ack\"}"))
+                    .isGreaterThanOrEqualTo(1.0);
+            double deliveries = 0;
+            for (String url : urls) {
+                deliveries += PrometheusText.parse(http.send(HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).named("ctracker_overlay_route_hops_total")
+                        .values().stream().mapToDouble(Double::doubleValue).sum();
+            }
+            assertThat(deliveries).as("lookups delivered at their roots, counted by hops").isGreaterThanOrEqualTo(10.0);
+            assertThat(metrics.named("ctracker_overlay_rtt_seconds_bucket")).isNotEmpty();
+        });
+    }
+
+    @Test
+    @Order(3)
     void unsignedOrForeignMessagesAreRefusedAndChangeNothing() throws Exception {
         HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + OverlayHeaders.PATH))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build(), HttpResponse.BodyHandlers.ofString());
@@ -101,7 +126,7 @@ class OverlayClusterIntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void adminApiRejectsBadKeysWithAProblemBody() throws Exception {
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/admin/api/route?key=xyz")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -110,7 +135,7 @@ class OverlayClusterIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whenOneNodeStopsTheOthersForgetItAndStillAgree() throws Exception {
         String gone = urls.get(3);
         nodes.get(3).close();
