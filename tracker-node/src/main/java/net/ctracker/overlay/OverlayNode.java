@@ -73,7 +73,8 @@ public final class OverlayNode {
     private final LinkedHashMap<NodeKey, Removed> removed = new LinkedHashMap<>();
     /** Candidates probed and found not useful, oldest first, with the time of the probe. */
     private final LinkedHashMap<NodeKey, Long> probedAt = new LinkedHashMap<>();
-    private final Set<NodeKey> probing = new HashSet<>();
+    /** Addresses with a probe in flight (by address: a node restarted under its old key is a different incarnation). */
+    private final Set<String> probing = new HashSet<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
     private final Map<Long, PendingLookup> lookups = new HashMap<>();
     private final OverlayCounters counters;
@@ -344,7 +345,7 @@ public final class OverlayNode {
         }
         if (!joined) {
             joinCandidates.putIfAbsent(h.key(), h);
-        } else if (!neighbours.containsKey(h.key()) && !probing.contains(h.key())) {
+        } else if (!neighbours.containsKey(h.key()) && !probing.contains(h.address())) {
             announceTo(h);
         }
     }
@@ -367,6 +368,14 @@ public final class OverlayNode {
         List<NodeHandle> learned = new ArrayList<>(joinCandidates.values());
         joinCandidates.clear();
         learned.forEach(this::announceTo);
+        // the root's leaf set is centred on the root, not on us: once the announcements are answered,
+        // ask the farthest leaf on each side for its leaf set to find the nodes just beyond it
+        scheduler.schedule(config.initialRtoMillis(), () -> {
+            if (!stopped) {
+                askForLeaves(leafSet.farthest(true));
+                askForLeaves(leafSet.farthest(false));
+            }
+        });
     }
 
     private void onJoinNack(JoinNack nack) {
@@ -378,11 +387,11 @@ public final class OverlayNode {
 
     /** UPDATE(joined) to a node we learned of; its acknowledgement admits it with a measured RTT. */
     private void announceTo(NodeHandle h) {
-        probing.add(h.key());
+        probing.add(h.address());
         send(h, new Update(true), rtt -> {
-            probing.remove(h.key());
+            probing.remove(h.address());
             admit(h, rtt);
-        }, () -> probing.remove(h.key()));
+        }, () -> probing.remove(h.address()));
     }
 
     // =================================================================== inbound dispatch
@@ -440,9 +449,16 @@ public final class OverlayNode {
             return;
         }
         Neighbour n = neighbours.get(from.key());
+        if (n != null && !n.handle().address().equals(from.address())) {
+            // the same key at a new address: a restarted node; forget the old incarnation
+            dropNeighbour(n.handle(), false);
+            n = null;
+        }
         if (n != null) {
             n.heard(scheduler.nowMillis());
         } else if (joined) {
+            // hearing from a node directly proves it is alive: the grace period guards only against gossip
+            removed.remove(from.key());
             consider(from);
         }
     }
@@ -623,7 +639,7 @@ public final class OverlayNode {
     /** A node heard of from someone else: probe it if it might be useful and is not known to be dead. */
     private void consider(NodeHandle h) {
         NodeKey key = h.key();
-        if (key.equals(self.key()) || neighbours.containsKey(key) || probing.contains(key)) {
+        if (key.equals(self.key()) || neighbours.containsKey(key) || probing.contains(h.address())) {
             return;
         }
         long now = scheduler.nowMillis();
@@ -631,22 +647,23 @@ public final class OverlayNode {
         if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
             return;
         }
-        Long probed = probedAt.get(key);
-        if (probed != null && now - probed < config.probeMemoryMillis()) {
-            return;
+        if (!leafSet.wouldAdmit(key) && !table.wouldAdmit(key, Double.NaN)) {
+            // it could only compete on RTT for a full cell: worth one probe now and then
+            if (!config.proximity() || table.contains(key)) {
+                return;
+            }
+            Long probed = probedAt.get(key);
+            if (probed != null && now - probed < config.probeMemoryMillis()) {
+                return;
+            }
         }
-        boolean useful = leafSet.wouldAdmit(key) || table.wouldAdmit(key, Double.NaN)
-                || (config.proximity() && table.cellFull(key) && !table.contains(key));
-        if (!useful) {
-            return;
-        }
-        probing.add(key);
+        probing.add(h.address());
         send(h, new Ping(), rtt -> {
-            probing.remove(key);
+            probing.remove(h.address());
             if (!admit(h, rtt)) {
                 remember(probedAt, key, scheduler.nowMillis(), config.maxProbeMemory());
             }
-        }, () -> probing.remove(key));
+        }, () -> probing.remove(h.address()));
     }
 
     /** Admits a node that has just answered us. Returns whether it entered the leaf set or the table. */
@@ -898,7 +915,7 @@ public final class OverlayNode {
         removed.values().removeIf(r -> now - r.atMillis() > config.removedMemoryMillis());
         List<Removed> due = new ArrayList<>();
         for (Removed r : removed.values()) {
-            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().key())) {
+            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().address())) {
                 due.add(r);
             }
         }
@@ -906,15 +923,18 @@ public final class OverlayNode {
         for (int i = 0; i < batch; i++) {
             Collections.swap(due, i, i + random.nextInt(due.size() - i));
             NodeHandle h = due.get(i).handle();
-            probing.add(h.key());
+            probing.add(h.address());
             sendUntracked(h.address(), new Update(true), rtt -> {
-                probing.remove(h.key());
+                probing.remove(h.address());
                 removed.remove(h.key());
                 admit(h, rtt);
             }, () -> {
-                probing.remove(h.key());
-                remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
-                        config.maxRemembered());
+                probing.remove(h.address());
+                if (removed.containsKey(h.key()) && !neighbours.containsKey(h.key())) {
+                    // still missing: keep it, already past its grace period, for a later try
+                    remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
+                            config.maxRemembered());
+                }
             });
         }
     }

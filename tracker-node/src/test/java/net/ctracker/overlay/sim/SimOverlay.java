@@ -60,9 +60,14 @@ public final class SimOverlay {
 
     /** Creates a host and starts its join through a random live member (or as the first node). */
     public SimHost addNode() {
+        return addNode(NodeKey.random(random));
+    }
+
+    /** Like {@link #addNode()}, with a chosen key (e.g. a node restarting under its old key). */
+    public SimHost addNode(NodeKey key) {
         int id = hosts.size();
         String region = net.latency().place(id, random);
-        NodeHandle handle = new NodeHandle(NodeKey.random(random), "sim://" + id, region);
+        NodeHandle handle = new NodeHandle(key, "sim://" + id, region);
         SimHost host = new SimHost(sim, id, handle);
         OverlayNode node = new OverlayNode(handle, config, host, net, random.split());
         host.attach(node);
