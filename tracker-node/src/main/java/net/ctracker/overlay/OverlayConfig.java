@@ -9,7 +9,8 @@ import net.ctracker.overlay.message.MessageCodec;
  * @param leafSetSize            leaf set size, half on each side (even, 2..64)
  * @param cellCapacity           routing-table entries per cell
  * @param proximity              proximity neighbour selection: a full cell admits a candidate only if it has a lower RTT than the worst entry
- * @param pingPeriodMillis       ping leaf-set and table entries not heard from within this period
+ * @param pingPeriodMillis       ping leaf-set members not heard from within this period
+ * @param tablePingPeriodMillis  ping routing-table entries (not in the leaf set) not heard from within this period
  * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
  * @param rowExchangePeriodMillis exchange one routing-table row with a random entry of that row
  * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
@@ -36,6 +37,7 @@ public record OverlayConfig(
         int cellCapacity,
         boolean proximity,
         long pingPeriodMillis,
+        long tablePingPeriodMillis,
         long leafExchangePeriodMillis,
         long rowExchangePeriodMillis,
         long gracePeriodMillis,
@@ -63,7 +65,7 @@ public record OverlayConfig(
         require(leafSetSize >= 2 && leafSetSize <= MAX_LEAF_SET_SIZE && leafSetSize % 2 == 0,
                 "leafSetSize must be even, 2.." + MAX_LEAF_SET_SIZE);
         require(cellCapacity >= 1 && cellCapacity * 16 < MessageCodec.MAX_HANDLES, "cellCapacity out of range");
-        require(pingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
+        require(pingPeriodMillis > 0 && tablePingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
                 && reprobePeriodMillis > 0, "periods must be positive");
         require(gracePeriodMillis >= 0, "gracePeriodMillis must be >= 0");
         require(minRtoMillis > 0 && minRtoMillis <= initialRtoMillis && initialRtoMillis <= maxRtoMillis,
@@ -100,6 +102,7 @@ public record OverlayConfig(
         b.cellCapacity = cellCapacity;
         b.proximity = proximity;
         b.pingPeriodMillis = pingPeriodMillis;
+        b.tablePingPeriodMillis = tablePingPeriodMillis;
         b.leafExchangePeriodMillis = leafExchangePeriodMillis;
         b.rowExchangePeriodMillis = rowExchangePeriodMillis;
         b.gracePeriodMillis = gracePeriodMillis;
@@ -129,6 +132,7 @@ public record OverlayConfig(
         private int cellCapacity = 3;
         private boolean proximity = true;
         private long pingPeriodMillis = 20_000;
+        private long tablePingPeriodMillis = 20_000;
         private long leafExchangePeriodMillis = 60_000;
         private long rowExchangePeriodMillis = 60_000;
         private long gracePeriodMillis = 30_000;
@@ -154,6 +158,7 @@ public record OverlayConfig(
         public Builder cellCapacity(int v) { cellCapacity = v; return this; }
         public Builder proximity(boolean v) { proximity = v; return this; }
         public Builder pingPeriodMillis(long v) { pingPeriodMillis = v; return this; }
+        public Builder tablePingPeriodMillis(long v) { tablePingPeriodMillis = v; return this; }
         public Builder leafExchangePeriodMillis(long v) { leafExchangePeriodMillis = v; return this; }
         public Builder rowExchangePeriodMillis(long v) { rowExchangePeriodMillis = v; return this; }
         public Builder gracePeriodMillis(long v) { gracePeriodMillis = v; return this; }
@@ -177,7 +182,7 @@ public record OverlayConfig(
 
         public OverlayConfig build() {
             return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis,
-                    leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis, minRtoMillis,
+                    tablePingPeriodMillis, leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis, minRtoMillis,
                     maxRtoMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
                     reprobeBatch, removedMemoryMillis, maxRemembered, probeMemoryMillis, maxProbeMemory,
                     maxHops, maxRouteAttempts, lookupTimeoutMillis, linkQualityWeight, linkQualityStep,

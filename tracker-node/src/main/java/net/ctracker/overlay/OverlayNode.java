@@ -863,7 +863,8 @@ public final class OverlayNode {
     // =================================================================== maintenance
 
     private void startMaintenance() {
-        every(config.pingPeriodMillis(), this::pingQuietNeighbours);
+        every(config.pingPeriodMillis(), this::pingQuietLeaves);
+        every(config.tablePingPeriodMillis(), this::pingQuietTableEntries);
         every(config.leafExchangePeriodMillis(), this::exchangeLeafSet);
         every(config.rowExchangePeriodMillis(), this::exchangeRow);
         every(config.reprobePeriodMillis(), this::reprobeRemoved);
@@ -883,10 +884,19 @@ public final class OverlayNode {
         p.next = scheduler.schedule(1 + random.nextLong(period), p);
     }
 
-    private void pingQuietNeighbours() {
+    private void pingQuietLeaves() {
         long now = scheduler.nowMillis();
-        for (Neighbour n : new ArrayList<>(neighbours.values())) {
+        for (Neighbour n : leafSet.members()) {
             if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
+                send(n.handle(), new Ping(), rtt -> { }, () -> { });
+            }
+        }
+    }
+
+    private void pingQuietTableEntries() {
+        long now = scheduler.nowMillis();
+        for (Neighbour n : table.all()) {
+            if (!leafSet.contains(n.key()) && now - n.lastHeardMillis() >= config.tablePingPeriodMillis()) {
                 send(n.handle(), new Ping(), rtt -> { }, () -> { });
             }
         }
