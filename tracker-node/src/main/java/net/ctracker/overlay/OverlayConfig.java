@@ -14,8 +14,10 @@ import net.ctracker.overlay.message.MessageCodec;
  * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
  * @param rowExchangePeriodMillis exchange one routing-table row with a random entry of that row
  * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
+ * @param failureProbes          re-probes (with doubling timeouts) before a neighbour that missed an acknowledgement is removed; 0 = at once
  * @param minRtoMillis           lower bound of the adaptive ack timeout
  * @param maxRtoMillis           upper bound of the adaptive ack timeout
+ * @param rtoMarginMillis        least allowance above the smoothed RTT in the ack timeout (RFC 6298's G)
  * @param initialRtoMillis       ack timeout towards a node without RTT samples
  * @param joinRetryMillis        delay before retrying a join after a refusal or failure
  * @param joinTimeoutMillis      a join without JOIN_ACK within this time is retried via the next bootstrap address
@@ -41,8 +43,10 @@ public record OverlayConfig(
         long leafExchangePeriodMillis,
         long rowExchangePeriodMillis,
         long gracePeriodMillis,
+        int failureProbes,
         long minRtoMillis,
         long maxRtoMillis,
+        long rtoMarginMillis,
         long initialRtoMillis,
         long joinRetryMillis,
         long joinTimeoutMillis,
@@ -68,8 +72,10 @@ public record OverlayConfig(
         require(pingPeriodMillis > 0 && tablePingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
                 && reprobePeriodMillis > 0, "periods must be positive");
         require(gracePeriodMillis >= 0, "gracePeriodMillis must be >= 0");
+        require(failureProbes >= 0, "failureProbes must be >= 0");
         require(minRtoMillis > 0 && minRtoMillis <= initialRtoMillis && initialRtoMillis <= maxRtoMillis,
                 "need 0 < minRto <= initialRto <= maxRto");
+        require(rtoMarginMillis >= 0, "rtoMarginMillis must be >= 0");
         require(joinRetryMillis > 0 && joinTimeoutMillis > 0, "join delays must be positive");
         require(reprobeBatch >= 0 && maxRemembered >= 0 && maxProbeMemory >= 0, "sizes must be >= 0");
         require(removedMemoryMillis >= 0 && probeMemoryMillis >= 0, "memories must be >= 0");
@@ -106,8 +112,10 @@ public record OverlayConfig(
         b.leafExchangePeriodMillis = leafExchangePeriodMillis;
         b.rowExchangePeriodMillis = rowExchangePeriodMillis;
         b.gracePeriodMillis = gracePeriodMillis;
+        b.failureProbes = failureProbes;
         b.minRtoMillis = minRtoMillis;
         b.maxRtoMillis = maxRtoMillis;
+        b.rtoMarginMillis = rtoMarginMillis;
         b.initialRtoMillis = initialRtoMillis;
         b.joinRetryMillis = joinRetryMillis;
         b.joinTimeoutMillis = joinTimeoutMillis;
@@ -136,8 +144,10 @@ public record OverlayConfig(
         private long leafExchangePeriodMillis = 60_000;
         private long rowExchangePeriodMillis = 60_000;
         private long gracePeriodMillis = 30_000;
+        private int failureProbes = 2;
         private long minRtoMillis = 100;
         private long maxRtoMillis = 5_000;
+        private long rtoMarginMillis = 50;
         private long initialRtoMillis = 1_000;
         private long joinRetryMillis = 2_000;
         private long joinTimeoutMillis = 10_000;
@@ -162,8 +172,10 @@ public record OverlayConfig(
         public Builder leafExchangePeriodMillis(long v) { leafExchangePeriodMillis = v; return this; }
         public Builder rowExchangePeriodMillis(long v) { rowExchangePeriodMillis = v; return this; }
         public Builder gracePeriodMillis(long v) { gracePeriodMillis = v; return this; }
+        public Builder failureProbes(int v) { failureProbes = v; return this; }
         public Builder minRtoMillis(long v) { minRtoMillis = v; return this; }
         public Builder maxRtoMillis(long v) { maxRtoMillis = v; return this; }
+        public Builder rtoMarginMillis(long v) { rtoMarginMillis = v; return this; }
         public Builder initialRtoMillis(long v) { initialRtoMillis = v; return this; }
         public Builder joinRetryMillis(long v) { joinRetryMillis = v; return this; }
         public Builder joinTimeoutMillis(long v) { joinTimeoutMillis = v; return this; }
@@ -182,8 +194,9 @@ public record OverlayConfig(
 
         public OverlayConfig build() {
             return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis,
-                    tablePingPeriodMillis, leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis, minRtoMillis,
-                    maxRtoMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
+                    tablePingPeriodMillis, leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis,
+                    failureProbes, minRtoMillis,
+                    maxRtoMillis, rtoMarginMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
                     reprobeBatch, removedMemoryMillis, maxRemembered, probeMemoryMillis, maxProbeMemory,
                     maxHops, maxRouteAttempts, lookupTimeoutMillis, linkQualityWeight, linkQualityStep,
                     snapshotPeriodMillis);

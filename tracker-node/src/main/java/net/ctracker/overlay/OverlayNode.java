@@ -75,6 +75,8 @@ public final class OverlayNode {
     private final LinkedHashMap<NodeKey, Long> probedAt = new LinkedHashMap<>();
     /** Addresses with a probe in flight (by address: a node restarted under its old key is a different incarnation). */
     private final Set<String> probing = new HashSet<>();
+    /** Neighbours that missed an acknowledgement and are being re-probed, with what waits on the verdict. */
+    private final Map<NodeKey, List<Runnable>> suspects = new HashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
     private final Map<Long, PendingLookup> lookups = new HashMap<>();
     private final OverlayCounters counters;
@@ -680,7 +682,7 @@ public final class OverlayNode {
         }
         removed.remove(key);
         Neighbour n = new Neighbour(h, new RttEstimator(config.minRtoMillis(), config.maxRtoMillis(),
-                config.initialRtoMillis()), config.linkQualityWeight(), now);
+                config.initialRtoMillis(), config.rtoMarginMillis()), config.linkQualityWeight(), now);
         if (!Double.isNaN(rttMillis)) {
             n.rtt().sample(rttMillis);
         }
@@ -750,6 +752,49 @@ public final class OverlayNode {
         }
     }
 
+    /**
+     * A neighbour missed an acknowledgement: re-probe it up to {@code failureProbes} times with
+     * doubling timeouts (a lost packet is not a dead node) and remove it if none is answered. Tasks
+     * waiting on the outcome (a routed message to re-route) run once it is settled either way.
+     */
+    private void suspect(NodeHandle h, Runnable then) {
+        List<Runnable> waiting = suspects.get(h.key());
+        if (waiting != null) {
+            waiting.add(then);
+            return;
+        }
+        waiting = new ArrayList<>();
+        waiting.add(then);
+        suspects.put(h.key(), waiting);
+        verify(h, 1);
+    }
+
+    private void verify(NodeHandle h, int probe) {
+        Neighbour n = neighbours.get(h.key());
+        if (n == null || stopped || probe > config.failureProbes()) {
+            if (n != null && !stopped) {
+                dropNeighbour(h, true);
+            }
+            settle(h.key());
+            return;
+        }
+        long timeout = Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
+        send(null, h.address(), new Ping(), timeout, rtt -> {
+            Neighbour m = neighbours.get(h.key());
+            if (m != null) {
+                m.acknowledged(scheduler.nowMillis(), rtt);
+            }
+            settle(h.key());
+        }, () -> verify(h, probe + 1));
+    }
+
+    private void settle(NodeKey key) {
+        List<Runnable> waiting = suspects.remove(key);
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
+        }
+    }
+
     private void askForLeaves(Neighbour n) {
         if (n != null) {
             send(n.handle(), new LeafExchange(leafHandlesWithSelf(), true), rtt -> { }, () -> { });
@@ -792,12 +837,17 @@ public final class OverlayNode {
     }
 
     private void send(NodeHandle tracked, String address, Message message, DoubleConsumer onAck, Runnable onFail) {
+        send(tracked, address, message, 0, onAck, onFail);
+    }
+
+    private void send(NodeHandle tracked, String address, Message message, long timeoutMillis, DoubleConsumer onAck,
+                      Runnable onFail) {
         if (stopped) {
             return;
         }
         counters.sent(message.type());
         Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
-        long rto = n != null ? n.rtt().rtoMillis() : config.initialRtoMillis();
+        long rto = timeoutMillis > 0 ? timeoutMillis : n != null ? n.rtt().rtoMillis() : config.initialRtoMillis();
         Attempt attempt = new Attempt(tracked, message, scheduler.nowMillis(), onAck, onFail);
         attempt.timer = scheduler.schedule(rto, () -> attempt.finish(false));
         transport.send(self, address, message, attempt);
@@ -848,11 +898,13 @@ public final class OverlayNode {
                 onAck.accept(rtt);
             } else {
                 counters.failed(message.type());
+                Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
+                if (n != null) {
+                    n.unacknowledged();
+                    suspect(tracked, onFail);
+                    return;
+                }
                 if (tracked != null) {
-                    Neighbour n = neighbours.get(tracked.key());
-                    if (n != null) {
-                        n.unacknowledged();
-                    }
                     dropNeighbour(tracked, true);
                 }
                 onFail.run();
