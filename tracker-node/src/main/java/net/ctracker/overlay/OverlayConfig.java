@@ -12,7 +12,7 @@ import net.ctracker.overlay.message.MessageCodec;
  * @param pingPeriodMillis       ping leaf-set members not heard from within this period
  * @param tablePingPeriodMillis  ping routing-table entries (not in the leaf set) not heard from within this period
  * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
- * @param rowExchangePeriodMillis exchange one routing-table row with a random entry of that row
+ * @param rowExchangePeriodMillis exchange every non-empty routing-table row with a random entry of that row
  * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
  * @param failureProbes          re-probes (with doubling timeouts) before a neighbour that missed an acknowledgement is removed; 0 = at once
  * @param minRtoMillis           lower bound of the adaptive ack timeout

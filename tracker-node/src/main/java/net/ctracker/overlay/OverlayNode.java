@@ -90,7 +90,6 @@ public final class OverlayNode {
     private Cancellable joinTimer = Cancellable.NONE;
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
     private final List<Periodic> periodics = new ArrayList<>();
-    private int rowCursor;
     private long nextRequestId = 1;
 
     private volatile NodeSnapshot snapshot;
@@ -918,7 +917,7 @@ public final class OverlayNode {
         every(config.pingPeriodMillis(), this::pingQuietLeaves);
         every(config.tablePingPeriodMillis(), this::pingQuietTableEntries);
         every(config.leafExchangePeriodMillis(), this::exchangeLeafSet);
-        every(config.rowExchangePeriodMillis(), this::exchangeRow);
+        every(config.rowExchangePeriodMillis(), this::exchangeRows);
         every(config.reprobePeriodMillis(), this::reprobeRemoved);
         if (config.snapshotPeriodMillis() > 0) {
             every(config.snapshotPeriodMillis(), () -> {
@@ -961,15 +960,13 @@ public final class OverlayNode {
         }
     }
 
-    private void exchangeRow() {
-        List<Integer> rows = table.nonEmptyRows();
-        if (rows.isEmpty()) {
-            return;
+    /** Pastry-style route-set maintenance: swap each non-empty row with a random entry of that row. */
+    private void exchangeRows() {
+        for (int row : table.nonEmptyRows()) {
+            List<Neighbour> entries = table.row(row);
+            Neighbour partner = entries.get(random.nextInt(entries.size()));
+            send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
         }
-        int row = rows.get(rowCursor++ % rows.size());
-        List<Neighbour> entries = table.row(row);
-        Neighbour partner = entries.get(random.nextInt(entries.size()));
-        send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
     }
 
     private void reprobeRemoved() {

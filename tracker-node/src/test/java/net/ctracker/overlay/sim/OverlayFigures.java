@@ -35,8 +35,8 @@ public class OverlayFigures {
     private static final OverlayConfig DEFAULTS = OverlayConfig.builder().snapshotPeriodMillis(0).build();
     /** A lower-traffic profile: slower table pings and leaf exchanges, same leaf-set ping period. */
     private static final OverlayConfig LEAN = DEFAULTS.toBuilder()
-            .pingPeriodMillis(30_000).tablePingPeriodMillis(300_000)
-            .leafExchangePeriodMillis(120_000).rowExchangePeriodMillis(120_000).build();
+            .pingPeriodMillis(30_000).tablePingPeriodMillis(600_000)
+            .leafExchangePeriodMillis(120_000).rowExchangePeriodMillis(300_000).build();
 
     private final StringBuilder out = new StringBuilder();
     private final long seed = Long.getLong("sim.seed", 20_260_101L);
@@ -244,7 +244,7 @@ public class OverlayFigures {
         line("| profile | messages/node/min | bytes/node/min | by type | 10%% killed: 100%% consistent after |");
         line("|---|---|---|---|---|");
         for (Map.Entry<String, OverlayConfig> profile : Map.of("default (ping 20 s, table ping 20 s, leaf exchange 60 s, row exchange 60 s)", DEFAULTS,
-                "lean (ping 30 s, table ping 300 s, leaf exchange 120 s, row exchange 120 s)", LEAN).entrySet().stream()
+                "lean (ping 30 s, table ping 600 s, leaf exchange 120 s, row exchange 300 s)", LEAN).entrySet().stream()
                 .sorted(Map.Entry.comparingByKey()).toList()) {
             SimOverlay overlay = build(1_000, profile.getValue());
             overlay.run(60_000);
