@@ -9,12 +9,15 @@ import net.ctracker.overlay.message.MessageCodec;
  * @param leafSetSize            leaf set size, half on each side (even, 2..64)
  * @param cellCapacity           routing-table entries per cell
  * @param proximity              proximity neighbour selection: a full cell admits a candidate only if it has a lower RTT than the worst entry
- * @param pingPeriodMillis       ping leaf-set and table entries not heard from within this period
+ * @param pingPeriodMillis       ping leaf-set members not heard from within this period
+ * @param tablePingPeriodMillis  ping routing-table entries (not in the leaf set) not heard from within this period
  * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
- * @param rowExchangePeriodMillis exchange one routing-table row with a random entry of that row
+ * @param rowExchangePeriodMillis exchange every non-empty routing-table row with a random entry of that row
  * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
+ * @param failureProbes          re-probes (with doubling timeouts) before a neighbour that missed an acknowledgement is removed; 0 = at once
  * @param minRtoMillis           lower bound of the adaptive ack timeout
  * @param maxRtoMillis           upper bound of the adaptive ack timeout
+ * @param rtoMarginMillis        least allowance above the smoothed RTT in the ack timeout (RFC 6298's G)
  * @param initialRtoMillis       ack timeout towards a node without RTT samples
  * @param joinRetryMillis        delay before retrying a join after a refusal or failure
  * @param joinTimeoutMillis      a join without JOIN_ACK within this time is retried via the next bootstrap address
@@ -36,11 +39,14 @@ public record OverlayConfig(
         int cellCapacity,
         boolean proximity,
         long pingPeriodMillis,
+        long tablePingPeriodMillis,
         long leafExchangePeriodMillis,
         long rowExchangePeriodMillis,
         long gracePeriodMillis,
+        int failureProbes,
         long minRtoMillis,
         long maxRtoMillis,
+        long rtoMarginMillis,
         long initialRtoMillis,
         long joinRetryMillis,
         long joinTimeoutMillis,
@@ -63,11 +69,13 @@ public record OverlayConfig(
         require(leafSetSize >= 2 && leafSetSize <= MAX_LEAF_SET_SIZE && leafSetSize % 2 == 0,
                 "leafSetSize must be even, 2.." + MAX_LEAF_SET_SIZE);
         require(cellCapacity >= 1 && cellCapacity * 16 < MessageCodec.MAX_HANDLES, "cellCapacity out of range");
-        require(pingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
+        require(pingPeriodMillis > 0 && tablePingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
                 && reprobePeriodMillis > 0, "periods must be positive");
         require(gracePeriodMillis >= 0, "gracePeriodMillis must be >= 0");
+        require(failureProbes >= 0, "failureProbes must be >= 0");
         require(minRtoMillis > 0 && minRtoMillis <= initialRtoMillis && initialRtoMillis <= maxRtoMillis,
                 "need 0 < minRto <= initialRto <= maxRto");
+        require(rtoMarginMillis >= 0, "rtoMarginMillis must be >= 0");
         require(joinRetryMillis > 0 && joinTimeoutMillis > 0, "join delays must be positive");
         require(reprobeBatch >= 0 && maxRemembered >= 0 && maxProbeMemory >= 0, "sizes must be >= 0");
         require(removedMemoryMillis >= 0 && probeMemoryMillis >= 0, "memories must be >= 0");
@@ -100,11 +108,14 @@ public record OverlayConfig(
         b.cellCapacity = cellCapacity;
         b.proximity = proximity;
         b.pingPeriodMillis = pingPeriodMillis;
+        b.tablePingPeriodMillis = tablePingPeriodMillis;
         b.leafExchangePeriodMillis = leafExchangePeriodMillis;
         b.rowExchangePeriodMillis = rowExchangePeriodMillis;
         b.gracePeriodMillis = gracePeriodMillis;
+        b.failureProbes = failureProbes;
         b.minRtoMillis = minRtoMillis;
         b.maxRtoMillis = maxRtoMillis;
+        b.rtoMarginMillis = rtoMarginMillis;
         b.initialRtoMillis = initialRtoMillis;
         b.joinRetryMillis = joinRetryMillis;
         b.joinTimeoutMillis = joinTimeoutMillis;
@@ -129,11 +140,14 @@ public record OverlayConfig(
         private int cellCapacity = 3;
         private boolean proximity = true;
         private long pingPeriodMillis = 20_000;
+        private long tablePingPeriodMillis = 20_000;
         private long leafExchangePeriodMillis = 60_000;
         private long rowExchangePeriodMillis = 60_000;
         private long gracePeriodMillis = 30_000;
+        private int failureProbes = 2;
         private long minRtoMillis = 100;
         private long maxRtoMillis = 5_000;
+        private long rtoMarginMillis = 50;
         private long initialRtoMillis = 1_000;
         private long joinRetryMillis = 2_000;
         private long joinTimeoutMillis = 10_000;
@@ -154,11 +168,14 @@ public record OverlayConfig(
         public Builder cellCapacity(int v) { cellCapacity = v; return this; }
         public Builder proximity(boolean v) { proximity = v; return this; }
         public Builder pingPeriodMillis(long v) { pingPeriodMillis = v; return this; }
+        public Builder tablePingPeriodMillis(long v) { tablePingPeriodMillis = v; return this; }
         public Builder leafExchangePeriodMillis(long v) { leafExchangePeriodMillis = v; return this; }
         public Builder rowExchangePeriodMillis(long v) { rowExchangePeriodMillis = v; return this; }
         public Builder gracePeriodMillis(long v) { gracePeriodMillis = v; return this; }
+        public Builder failureProbes(int v) { failureProbes = v; return this; }
         public Builder minRtoMillis(long v) { minRtoMillis = v; return this; }
         public Builder maxRtoMillis(long v) { maxRtoMillis = v; return this; }
+        public Builder rtoMarginMillis(long v) { rtoMarginMillis = v; return this; }
         public Builder initialRtoMillis(long v) { initialRtoMillis = v; return this; }
         public Builder joinRetryMillis(long v) { joinRetryMillis = v; return this; }
         public Builder joinTimeoutMillis(long v) { joinTimeoutMillis = v; return this; }
@@ -177,8 +194,9 @@ public record OverlayConfig(
 
         public OverlayConfig build() {
             return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis,
-                    leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis, minRtoMillis,
-                    maxRtoMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
+                    tablePingPeriodMillis, leafExchangePeriodMillis, rowExchangePeriodMillis, gracePeriodMillis,
+                    failureProbes, minRtoMillis,
+                    maxRtoMillis, rtoMarginMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
                     reprobeBatch, removedMemoryMillis, maxRemembered, probeMemoryMillis, maxProbeMemory,
                     maxHops, maxRouteAttempts, lookupTimeoutMillis, linkQualityWeight, linkQualityStep,
                     snapshotPeriodMillis);

@@ -73,7 +73,10 @@ public final class OverlayNode {
     private final LinkedHashMap<NodeKey, Removed> removed = new LinkedHashMap<>();
     /** Candidates probed and found not useful, oldest first, with the time of the probe. */
     private final LinkedHashMap<NodeKey, Long> probedAt = new LinkedHashMap<>();
-    private final Set<NodeKey> probing = new HashSet<>();
+    /** Addresses with a probe in flight (by address: a node restarted under its old key is a different incarnation). */
+    private final Set<String> probing = new HashSet<>();
+    /** Neighbours that missed an acknowledgement and are being re-probed, with what waits on the verdict. */
+    private final Map<NodeKey, List<Runnable>> suspects = new HashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
     private final Map<Long, PendingLookup> lookups = new HashMap<>();
     private final OverlayCounters counters;
@@ -87,7 +90,6 @@ public final class OverlayNode {
     private Cancellable joinTimer = Cancellable.NONE;
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
     private final List<Periodic> periodics = new ArrayList<>();
-    private int rowCursor;
     private long nextRequestId = 1;
 
     private volatile NodeSnapshot snapshot;
@@ -344,7 +346,7 @@ public final class OverlayNode {
         }
         if (!joined) {
             joinCandidates.putIfAbsent(h.key(), h);
-        } else if (!neighbours.containsKey(h.key()) && !probing.contains(h.key())) {
+        } else if (!neighbours.containsKey(h.key()) && !probing.contains(h.address())) {
             announceTo(h);
         }
     }
@@ -367,6 +369,14 @@ public final class OverlayNode {
         List<NodeHandle> learned = new ArrayList<>(joinCandidates.values());
         joinCandidates.clear();
         learned.forEach(this::announceTo);
+        // the root's leaf set is centred on the root, not on us: once the announcements are answered,
+        // ask the farthest leaf on each side for its leaf set to find the nodes just beyond it
+        scheduler.schedule(config.initialRtoMillis(), () -> {
+            if (!stopped) {
+                askForLeaves(leafSet.farthest(true));
+                askForLeaves(leafSet.farthest(false));
+            }
+        });
     }
 
     private void onJoinNack(JoinNack nack) {
@@ -378,11 +388,11 @@ public final class OverlayNode {
 
     /** UPDATE(joined) to a node we learned of; its acknowledgement admits it with a measured RTT. */
     private void announceTo(NodeHandle h) {
-        probing.add(h.key());
+        probing.add(h.address());
         send(h, new Update(true), rtt -> {
-            probing.remove(h.key());
+            probing.remove(h.address());
             admit(h, rtt);
-        }, () -> probing.remove(h.key()));
+        }, () -> probing.remove(h.address()));
     }
 
     // =================================================================== inbound dispatch
@@ -440,9 +450,16 @@ public final class OverlayNode {
             return;
         }
         Neighbour n = neighbours.get(from.key());
+        if (n != null && !n.handle().address().equals(from.address())) {
+            // the same key at a new address: a restarted node; forget the old incarnation
+            dropNeighbour(n.handle(), false);
+            n = null;
+        }
         if (n != null) {
             n.heard(scheduler.nowMillis());
         } else if (joined) {
+            // hearing from a node directly proves it is alive: the grace period guards only against gossip
+            removed.remove(from.key());
             consider(from);
         }
     }
@@ -623,7 +640,7 @@ public final class OverlayNode {
     /** A node heard of from someone else: probe it if it might be useful and is not known to be dead. */
     private void consider(NodeHandle h) {
         NodeKey key = h.key();
-        if (key.equals(self.key()) || neighbours.containsKey(key) || probing.contains(key)) {
+        if (key.equals(self.key()) || neighbours.containsKey(key) || probing.contains(h.address())) {
             return;
         }
         long now = scheduler.nowMillis();
@@ -631,22 +648,23 @@ public final class OverlayNode {
         if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
             return;
         }
-        Long probed = probedAt.get(key);
-        if (probed != null && now - probed < config.probeMemoryMillis()) {
-            return;
+        if (!leafSet.wouldAdmit(key) && !table.wouldAdmit(key, Double.NaN)) {
+            // it could only compete on RTT for a full cell: worth one probe now and then
+            if (!config.proximity() || table.contains(key)) {
+                return;
+            }
+            Long probed = probedAt.get(key);
+            if (probed != null && now - probed < config.probeMemoryMillis()) {
+                return;
+            }
         }
-        boolean useful = leafSet.wouldAdmit(key) || table.wouldAdmit(key, Double.NaN)
-                || (config.proximity() && table.cellFull(key) && !table.contains(key));
-        if (!useful) {
-            return;
-        }
-        probing.add(key);
+        probing.add(h.address());
         send(h, new Ping(), rtt -> {
-            probing.remove(key);
+            probing.remove(h.address());
             if (!admit(h, rtt)) {
                 remember(probedAt, key, scheduler.nowMillis(), config.maxProbeMemory());
             }
-        }, () -> probing.remove(key));
+        }, () -> probing.remove(h.address()));
     }
 
     /** Admits a node that has just answered us. Returns whether it entered the leaf set or the table. */
@@ -663,7 +681,7 @@ public final class OverlayNode {
         }
         removed.remove(key);
         Neighbour n = new Neighbour(h, new RttEstimator(config.minRtoMillis(), config.maxRtoMillis(),
-                config.initialRtoMillis()), config.linkQualityWeight(), now);
+                config.initialRtoMillis(), config.rtoMarginMillis()), config.linkQualityWeight(), now);
         if (!Double.isNaN(rttMillis)) {
             n.rtt().sample(rttMillis);
         }
@@ -733,6 +751,49 @@ public final class OverlayNode {
         }
     }
 
+    /**
+     * A neighbour missed an acknowledgement: re-probe it up to {@code failureProbes} times with
+     * doubling timeouts (a lost packet is not a dead node) and remove it if none is answered. Tasks
+     * waiting on the outcome (a routed message to re-route) run once it is settled either way.
+     */
+    private void suspect(NodeHandle h, Runnable then) {
+        List<Runnable> waiting = suspects.get(h.key());
+        if (waiting != null) {
+            waiting.add(then);
+            return;
+        }
+        waiting = new ArrayList<>();
+        waiting.add(then);
+        suspects.put(h.key(), waiting);
+        verify(h, 1);
+    }
+
+    private void verify(NodeHandle h, int probe) {
+        Neighbour n = neighbours.get(h.key());
+        if (n == null || stopped || probe > config.failureProbes()) {
+            if (n != null && !stopped) {
+                dropNeighbour(h, true);
+            }
+            settle(h.key());
+            return;
+        }
+        long timeout = Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
+        send(null, h.address(), new Ping(), timeout, rtt -> {
+            Neighbour m = neighbours.get(h.key());
+            if (m != null) {
+                m.acknowledged(scheduler.nowMillis(), rtt);
+            }
+            settle(h.key());
+        }, () -> verify(h, probe + 1));
+    }
+
+    private void settle(NodeKey key) {
+        List<Runnable> waiting = suspects.remove(key);
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
+        }
+    }
+
     private void askForLeaves(Neighbour n) {
         if (n != null) {
             send(n.handle(), new LeafExchange(leafHandlesWithSelf(), true), rtt -> { }, () -> { });
@@ -775,12 +836,17 @@ public final class OverlayNode {
     }
 
     private void send(NodeHandle tracked, String address, Message message, DoubleConsumer onAck, Runnable onFail) {
+        send(tracked, address, message, 0, onAck, onFail);
+    }
+
+    private void send(NodeHandle tracked, String address, Message message, long timeoutMillis, DoubleConsumer onAck,
+                      Runnable onFail) {
         if (stopped) {
             return;
         }
         counters.sent(message.type());
         Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
-        long rto = n != null ? n.rtt().rtoMillis() : config.initialRtoMillis();
+        long rto = timeoutMillis > 0 ? timeoutMillis : n != null ? n.rtt().rtoMillis() : config.initialRtoMillis();
         Attempt attempt = new Attempt(tracked, message, scheduler.nowMillis(), onAck, onFail);
         attempt.timer = scheduler.schedule(rto, () -> attempt.finish(false));
         transport.send(self, address, message, attempt);
@@ -831,11 +897,13 @@ public final class OverlayNode {
                 onAck.accept(rtt);
             } else {
                 counters.failed(message.type());
+                Neighbour n = tracked == null ? null : neighbours.get(tracked.key());
+                if (n != null) {
+                    n.unacknowledged();
+                    suspect(tracked, onFail);
+                    return;
+                }
                 if (tracked != null) {
-                    Neighbour n = neighbours.get(tracked.key());
-                    if (n != null) {
-                        n.unacknowledged();
-                    }
                     dropNeighbour(tracked, true);
                 }
                 onFail.run();
@@ -846,9 +914,10 @@ public final class OverlayNode {
     // =================================================================== maintenance
 
     private void startMaintenance() {
-        every(config.pingPeriodMillis(), this::pingQuietNeighbours);
+        every(config.pingPeriodMillis(), this::pingQuietLeaves);
+        every(config.tablePingPeriodMillis(), this::pingQuietTableEntries);
         every(config.leafExchangePeriodMillis(), this::exchangeLeafSet);
-        every(config.rowExchangePeriodMillis(), this::exchangeRow);
+        every(config.rowExchangePeriodMillis(), this::exchangeRows);
         every(config.reprobePeriodMillis(), this::reprobeRemoved);
         if (config.snapshotPeriodMillis() > 0) {
             // counters move with every message, not only with table changes: publish every period
@@ -863,10 +932,19 @@ public final class OverlayNode {
         p.next = scheduler.schedule(1 + random.nextLong(period), p);
     }
 
-    private void pingQuietNeighbours() {
+    private void pingQuietLeaves() {
         long now = scheduler.nowMillis();
-        for (Neighbour n : new ArrayList<>(neighbours.values())) {
+        for (Neighbour n : leafSet.members()) {
             if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
+                send(n.handle(), new Ping(), rtt -> { }, () -> { });
+            }
+        }
+    }
+
+    private void pingQuietTableEntries() {
+        long now = scheduler.nowMillis();
+        for (Neighbour n : table.all()) {
+            if (!leafSet.contains(n.key()) && now - n.lastHeardMillis() >= config.tablePingPeriodMillis()) {
                 send(n.handle(), new Ping(), rtt -> { }, () -> { });
             }
         }
@@ -879,15 +957,13 @@ public final class OverlayNode {
         }
     }
 
-    private void exchangeRow() {
-        List<Integer> rows = table.nonEmptyRows();
-        if (rows.isEmpty()) {
-            return;
+    /** Pastry-style route-set maintenance: swap each non-empty row with a random entry of that row. */
+    private void exchangeRows() {
+        for (int row : table.nonEmptyRows()) {
+            List<Neighbour> entries = table.row(row);
+            Neighbour partner = entries.get(random.nextInt(entries.size()));
+            send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
         }
-        int row = rows.get(rowCursor++ % rows.size());
-        List<Neighbour> entries = table.row(row);
-        Neighbour partner = entries.get(random.nextInt(entries.size()));
-        send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
     }
 
     private void reprobeRemoved() {
@@ -895,7 +971,7 @@ public final class OverlayNode {
         removed.values().removeIf(r -> now - r.atMillis() > config.removedMemoryMillis());
         List<Removed> due = new ArrayList<>();
         for (Removed r : removed.values()) {
-            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().key())) {
+            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().address())) {
                 due.add(r);
             }
         }
@@ -903,15 +979,18 @@ public final class OverlayNode {
         for (int i = 0; i < batch; i++) {
             Collections.swap(due, i, i + random.nextInt(due.size() - i));
             NodeHandle h = due.get(i).handle();
-            probing.add(h.key());
+            probing.add(h.address());
             sendUntracked(h.address(), new Update(true), rtt -> {
-                probing.remove(h.key());
+                probing.remove(h.address());
                 removed.remove(h.key());
                 admit(h, rtt);
             }, () -> {
-                probing.remove(h.key());
-                remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
-                        config.maxRemembered());
+                probing.remove(h.address());
+                if (removed.containsKey(h.key()) && !neighbours.containsKey(h.key())) {
+                    // still missing: keep it, already past its grace period, for a later try
+                    remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
+                            config.maxRemembered());
+                }
             });
         }
     }

@@ -19,15 +19,20 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     private final Thread.UncaughtExceptionHandler errors;
 
     public ExecutorScheduler(String threadName, Clock clock) {
-        this.clock = clock;
-        this.errors = (thread, error) -> {
+        this(threadName, clock, (thread, error) -> {
             Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
             if (handler != null) {
                 handler.uncaughtException(thread, error);
             } else {
                 error.printStackTrace();
             }
-        };
+        });
+    }
+
+    /** With {@code errors} told about every task that throws (for logging or metrics). */
+    public ExecutorScheduler(String threadName, Clock clock, Thread.UncaughtExceptionHandler errors) {
+        this.clock = clock;
+        this.errors = errors;
         ThreadFactory factory = runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);

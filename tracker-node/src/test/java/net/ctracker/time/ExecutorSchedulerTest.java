@@ -16,7 +16,8 @@ class ExecutorSchedulerTest {
     void runsTasksInOrderOnOneThreadAndSurvivesFailingTasks() {
         List<String> threads = new CopyOnWriteArrayList<>();
         List<Integer> order = new CopyOnWriteArrayList<>();
-        try (ExecutorScheduler scheduler = new ExecutorScheduler("overlay-test")) {
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try (ExecutorScheduler scheduler = new ExecutorScheduler("overlay-test", Clock.system(), (t, e) -> errors.add(e))) {
             scheduler.execute(() -> {
                 throw new IllegalStateException("one bad task");
             });
@@ -30,6 +31,7 @@ class ExecutorSchedulerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 100);
         }
         assertThat(order).isSorted();
+        assertThat(errors).singleElement().isInstanceOf(IllegalStateException.class);
         assertThat(threads).containsOnly("overlay-test");
     }
 

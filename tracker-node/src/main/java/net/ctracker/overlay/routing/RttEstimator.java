@@ -2,7 +2,9 @@ package net.ctracker.overlay.routing;
 
 /**
  * Round-trip-time estimate for one link, after Jacobson and Karels (RFC 6298): a smoothed RTT, its
- * mean deviation, and a retransmission timeout {@code SRTT + 4 RTTVAR} clamped to configured bounds.
+ * mean deviation, and a retransmission timeout {@code SRTT + max(margin, 4 RTTVAR)} clamped to
+ * configured bounds. The margin plays the part of RFC 6298's clock granularity G: on a very steady
+ * link RTTVAR decays towards zero, and without it the timeout would fire just as the answer arrives.
  * Until the first sample the timeout is the configured initial value. Not thread-safe (event loop).
  */
 public final class RttEstimator {
@@ -14,13 +16,15 @@ public final class RttEstimator {
     private final long minRtoMillis;
     private final long maxRtoMillis;
     private final long initialRtoMillis;
+    private final long marginMillis;
     private double srtt = -1;
     private double rttvar;
 
-    public RttEstimator(long minRtoMillis, long maxRtoMillis, long initialRtoMillis) {
-        if (minRtoMillis <= 0 || maxRtoMillis < minRtoMillis) {
-            throw new IllegalArgumentException("need 0 < minRto <= maxRto");
+    public RttEstimator(long minRtoMillis, long maxRtoMillis, long initialRtoMillis, long marginMillis) {
+        if (minRtoMillis <= 0 || maxRtoMillis < minRtoMillis || marginMillis < 0) {
+            throw new IllegalArgumentException("need 0 < minRto <= maxRto and margin >= 0");
         }
+        this.marginMillis = marginMillis;
         this.minRtoMillis = minRtoMillis;
         this.maxRtoMillis = maxRtoMillis;
         this.initialRtoMillis = Math.min(maxRtoMillis, Math.max(minRtoMillis, initialRtoMillis));
@@ -50,7 +54,7 @@ public final class RttEstimator {
         if (srtt < 0) {
             return initialRtoMillis;
         }
-        long rto = (long) Math.ceil(srtt + DEVIATION_WEIGHT * rttvar);
+        long rto = (long) Math.ceil(srtt + Math.max(marginMillis, DEVIATION_WEIGHT * rttvar));
         return Math.min(maxRtoMillis, Math.max(minRtoMillis, rto));
     }
 }

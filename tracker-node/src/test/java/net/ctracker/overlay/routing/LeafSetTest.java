@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LeafSetTest {
 
     private static Neighbour neighbour(NodeKey k) {
-        return new Neighbour(new NodeHandle(k, "sim://" + k.shortString(), "r"), new RttEstimator(10, 1000, 100), 0.2, 0);
+        return new Neighbour(new NodeHandle(k, "sim://" + k.shortString(), "r"), new RttEstimator(10, 1000, 100, 0), 0.2, 0);
     }
 
     @Test

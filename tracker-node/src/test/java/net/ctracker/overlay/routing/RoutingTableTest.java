@@ -10,7 +10,7 @@ class RoutingTableTest {
 
     private static Neighbour neighbour(String hex, double rtt) {
         Neighbour n = new Neighbour(new NodeHandle(NodeKey.parse((hex + "0".repeat(40)).substring(0, 40)), "sim://" + hex, "r"),
-                new RttEstimator(10, 1000, 100), 0.2, 0);
+                new RttEstimator(10, 1000, 100, 0), 0.2, 0);
         if (!Double.isNaN(rtt)) {
             n.rtt().sample(rtt);
         }

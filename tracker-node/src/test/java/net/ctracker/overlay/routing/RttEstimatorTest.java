@@ -8,7 +8,7 @@ class RttEstimatorTest {
 
     @Test
     void followsJacobsonKarels() {
-        RttEstimator e = new RttEstimator(50, 2_000, 1_000);
+        RttEstimator e = new RttEstimator(50, 2_000, 1_000, 0);
         assertThat(e.rtoMillis()).isEqualTo(1_000);
         e.sample(100);
         assertThat(e.srttMillis()).isEqualTo(100);
@@ -21,12 +21,21 @@ class RttEstimatorTest {
 
     @Test
     void clampsToBounds() {
-        RttEstimator e = new RttEstimator(50, 2_000, 1_000);
+        RttEstimator e = new RttEstimator(50, 2_000, 1_000, 0);
         for (int i = 0; i < 50; i++) {
             e.sample(1);
         }
         assertThat(e.rtoMillis()).isEqualTo(50);
         e.sample(100_000);
         assertThat(e.rtoMillis()).isEqualTo(2_000);
+    }
+
+    @Test
+    void aSteadyLinkKeepsAMarginAboveTheSmoothedRtt() {
+        RttEstimator e = new RttEstimator(50, 2_000, 1_000, 40);
+        for (int i = 0; i < 100; i++) {
+            e.sample(300);
+        }
+        assertThat(e.rtoMillis()).isEqualTo(340);
     }
 }

@@ -60,9 +60,14 @@ public final class SimOverlay {
 
     /** Creates a host and starts its join through a random live member (or as the first node). */
     public SimHost addNode() {
+        return addNode(NodeKey.random(random));
+    }
+
+    /** Like {@link #addNode()}, with a chosen key (e.g. a node restarting under its old key). */
+    public SimHost addNode(NodeKey key) {
         int id = hosts.size();
         String region = net.latency().place(id, random);
-        NodeHandle handle = new NodeHandle(NodeKey.random(random), "sim://" + id, region);
+        NodeHandle handle = new NodeHandle(key, "sim://" + id, region);
         SimHost host = new SimHost(sim, id, handle);
         OverlayNode node = new OverlayNode(handle, config, host, net, random.split());
         host.attach(node);
@@ -346,41 +351,76 @@ public final class SimOverlay {
         }
     }
 
+    /** One message-level lookup: when it was issued and how it ended. */
+    public record LookupOutcome(long issuedAt, Status status, int hops) {
+        public enum Status { CORRECT, WRONG, FAILED }
+    }
+
     /**
      * Sends {@code count} lookups of random keys from random live nodes, spread over
      * {@code spreadMillis}, lets them finish, and checks each answer against the true root at the
      * moment the answer arrived.
      */
     public LookupReport lookups(int count, long spreadMillis) {
-        List<CompletableFuture<Boolean>> results = new ArrayList<>();
-        int[] hops = new int[1];
+        List<LookupOutcome> outcomes = timedLookups(count, spreadMillis);
+        int correct = 0;
+        int wrong = 0;
+        int failed = 0;
+        long hops = 0;
+        for (LookupOutcome o : outcomes) {
+            switch (o.status()) {
+                case CORRECT -> correct++;
+                case WRONG -> wrong++;
+                default -> failed++;
+            }
+            if (o.status() != LookupOutcome.Status.FAILED) {
+                hops += o.hops();
+            }
+        }
+        return new LookupReport(count, correct, wrong, failed, correct + wrong == 0 ? 0 : (double) hops / (correct + wrong));
+    }
+
+    public List<LookupOutcome> timedLookups(int count, long spreadMillis) {
+        List<PendingLookup> pending = issueLookups(count, spreadMillis);
+        sim.runFor(config.lookupTimeoutMillis() + 1);
+        return collect(pending);
+    }
+
+    /** A lookup in flight, see {@link #issueLookups}. */
+    public record PendingLookup(long issuedAt, CompletableFuture<LookupOutcome> outcome) {
+    }
+
+    /** Issues lookups spread over {@code spreadMillis} (running the simulation meanwhile) without waiting for the last answers. */
+    public List<PendingLookup> issueLookups(int count, long spreadMillis) {
+        List<PendingLookup> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             sim.runFor(spreadMillis / Math.max(1, count));
             ring = null;
             List<SimHost> members = live();
             SimHost origin = members.get(random.nextInt(members.size()));
             NodeKey key = NodeKey.random(random);
-            CompletableFuture<LookupResult> f = origin.node().lookup(key);
-            results.add(f.thenApply(r -> {
+            long at = sim.now();
+            CompletableFuture<LookupOutcome> f = origin.node().lookup(key).handle((r, error) -> {
+                if (error != null) {
+                    return new LookupOutcome(at, LookupOutcome.Status.FAILED, 0);
+                }
                 ring = null;
-                hops[0] += r.hops();
-                return r.root().key().equals(trueRoot(key).handle().key());
-            }));
+                boolean ok = r.root().key().equals(trueRoot(key).handle().key());
+                return new LookupOutcome(at, ok ? LookupOutcome.Status.CORRECT : LookupOutcome.Status.WRONG, r.hops());
+            });
+            out.add(new PendingLookup(at, f));
         }
-        sim.runFor(config.lookupTimeoutMillis() + 1);
-        int correct = 0;
-        int wrong = 0;
-        int failed = 0;
-        for (CompletableFuture<Boolean> f : results) {
-            if (!f.isDone() || f.isCompletedExceptionally()) {
-                failed++;
-            } else if (f.join()) {
-                correct++;
-            } else {
-                wrong++;
-            }
-        }
+        return out;
+    }
+
+    /** Outcomes of issued lookups; one still unanswered counts as failed. */
+    public List<LookupOutcome> collect(List<PendingLookup> pending) {
         ring = null;
-        return new LookupReport(count, correct, wrong, failed, correct + wrong == 0 ? 0 : (double) hops[0] / (correct + wrong));
+        List<LookupOutcome> out = new ArrayList<>();
+        for (PendingLookup p : pending) {
+            out.add(p.outcome().isDone() ? p.outcome().join()
+                    : new LookupOutcome(p.issuedAt(), LookupOutcome.Status.FAILED, 0));
+        }
+        return out;
     }
 }

@@ -1,0 +1,158 @@
+package net.ctracker.overlay.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import net.ctracker.overlay.Application;
+import net.ctracker.overlay.LookupResult;
+import net.ctracker.overlay.NodeSnapshot;
+import net.ctracker.overlay.OverlayConfig;
+import net.ctracker.overlay.message.Message.Direct;
+import net.ctracker.overlay.message.Message.Route;
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+
+/** The API an application (the tracker) and the admin layer use, exercised on a small simulated overlay. */
+@ExtendWith(SimSeeds.class)
+class OverlayApplicationTest {
+
+    private static final String APP = "test.app";
+
+    /** Records upcalls; optionally stops messages at nodes whose key starts with {@code stopPrefix}. */
+    static final class Recorder implements Application {
+        final NodeHandle self;
+        final List<String> events;
+        Recorder(NodeHandle self, List<String> events) {
+            this.self = self;
+            this.events = events;
+        }
+
+        @Override
+        public Route forward(NodeKey key, Route message, NodeHandle nextHop) {
+            events.add("forward " + self.key().shortString() + " -> " + nextHop.key().shortString());
+            String text = new String(message.payload(), StandardCharsets.UTF_8);
+            if (text.equals("stop")) {
+                events.add("stopped " + self.key().shortString());
+                return null;
+            }
+            return new Route(message.key(), message.origin(), message.hops(), message.appType(),
+                    (text + "+" + self.key().shortString()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void deliver(NodeKey key, Route message) {
+            events.add("deliver " + self.key().shortString() + " " + new String(message.payload(), StandardCharsets.UTF_8)
+                    + " hops=" + message.hops());
+        }
+
+        @Override
+        public void direct(NodeHandle from, Direct message) {
+            events.add("direct " + self.key().shortString() + " from " + from.key().shortString() + " "
+                    + new String(message.payload(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void update(NodeHandle node, boolean joined) {
+            events.add("update " + self.key().shortString() + " " + node.key().shortString() + " " + joined);
+        }
+    }
+
+    private static SimOverlay overlayWithApps(long seed, List<String> events) {
+        SimOverlay overlay = new SimOverlay(seed, OverlayConfig.builder().snapshotPeriodMillis(0).build(),
+                LatencyModel.plane(3, 0.05, 2, 100));
+        overlay.joinOneAtATime(60, 300);
+        for (SimHost h : overlay.hosts()) {
+            h.node().register(APP, new Recorder(h.handle(), events));
+        }
+        return overlay;
+    }
+
+    @Test
+    void routedMessagesAreSeenAtEveryHopModifiedAndDeliveredAtTheRoot(long seed) {
+        List<String> events = new ArrayList<>();
+        SimOverlay overlay = overlayWithApps(seed, events);
+        NodeKey key = NodeKey.random(overlay.random());
+        SimHost root = overlay.trueRoot(key);
+        SimHost origin = overlay.live().stream().filter(h -> h != root).findFirst().orElseThrow();
+        int hops = overlay.walk(origin, key).hops();
+
+        origin.node().route(key, APP, "hello".getBytes(StandardCharsets.UTF_8));
+        overlay.run(5_000);
+
+        List<String> routeEvents = events.stream().filter(e -> !e.startsWith("update")).toList();
+        assertThat(routeEvents).hasSize(hops + 1);
+        assertThat(routeEvents.get(0)).startsWith("forward " + origin.handle().key().shortString());
+        String last = routeEvents.get(routeEvents.size() - 1);
+        assertThat(last).startsWith("deliver " + root.handle().key().shortString() + " hello+")
+                .endsWith("hops=" + hops);
+    }
+
+    @Test
+    void forwardMayStopAMessage(long seed) {
+        List<String> events = new ArrayList<>();
+        SimOverlay overlay = overlayWithApps(seed, events);
+        NodeKey key = NodeKey.random(overlay.random());
+        SimHost root = overlay.trueRoot(key);
+        SimHost origin = overlay.live().stream().filter(h -> h != root).findFirst().orElseThrow();
+
+        origin.node().route(key, APP, "stop".getBytes(StandardCharsets.UTF_8));
+        overlay.run(5_000);
+
+        assertThat(events).contains("stopped " + origin.handle().key().shortString());
+        assertThat(events).noneMatch(e -> e.startsWith("deliver"));
+    }
+
+    @Test
+    void directMessagesAndLookupsReachTheirTarget(long seed) {
+        List<String> events = new ArrayList<>();
+        SimOverlay overlay = overlayWithApps(seed, events);
+        SimHost a = overlay.live().get(1);
+        SimHost b = overlay.live().get(2);
+
+        CompletableFuture<Void> acked = a.node().sendDirect(b.handle(), APP, "peers".getBytes(StandardCharsets.UTF_8));
+        NodeKey key = NodeKey.random(overlay.random());
+        CompletableFuture<LookupResult> lookup = a.node().lookup(key);
+        overlay.run(5_000);
+
+        assertThat(acked).isCompleted();
+        assertThat(events).contains("direct " + b.handle().key().shortString() + " from "
+                + a.handle().key().shortString() + " peers");
+        LookupResult result = lookup.join();
+        assertThat(result.key()).isEqualTo(key);
+        assertThat(result.root()).isEqualTo(overlay.trueRoot(key).handle());
+        assertThat(result.path()).first().isEqualTo(a.handle().key());
+        assertThat(result.path()).last().isEqualTo(result.root().key());
+        assertThat(result.hops()).isEqualTo(result.path().size() - 1).isEqualTo(overlay.walk(a, key).hops());
+    }
+
+    @Test
+    void leafSetChangesAreReportedAndSnapshotsDescribeTheNode(long seed) {
+        List<String> events = new ArrayList<>();
+        SimOverlay overlay = overlayWithApps(seed, events);
+        SimHost newcomer = overlay.addNode();
+        overlay.runUntilJoined(newcomer, 10_000);
+        overlay.run(2_000);
+
+        assertThat(events).anyMatch(e -> e.startsWith("update ") && e.contains(newcomer.handle().key().shortString() + " true"));
+
+        NodeSnapshot s = newcomer.node().snapshotNow();
+        assertThat(s.joined()).isTrue();
+        assertThat(s.key()).isEqualTo(newcomer.handle().key());
+        assertThat(s.address()).isEqualTo(newcomer.handle().address());
+        assertThat(s.leafSet()).hasSize(16);
+        assertThat(s.leafSet()).allSatisfy(l -> assertThat(l.rttMs()).isPositive());
+        assertThat(s.routingTable()).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.row()).isEqualTo(newcomer.handle().key().sharedPrefixLength(t.key()));
+            assertThat(t.col()).isEqualTo(t.key().digit(t.row()));
+        });
+        assertThat(s.counters().sent().get("UPDATE")).isPositive();
+        assertThat(newcomer.node().snapshot()).isSameAs(s);
+    }
+}
