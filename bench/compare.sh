@@ -12,8 +12,8 @@
 # checked as well. Stops everything it started.
 #
 # Settings (environment): SWARMS (10000), THREADS (2), CONNECTIONS (50), DURATION (15s),
-# WARMUP (5s), NODE_HEAP (1g), JAR (tracker-node/target/tracker-node.jar), KEEP_WORKDIR=1 to keep
-# logs and the hash list.
+# WARMUP (5s, opentracker), NODE_WARMUP (20s), NODE_HEAP (1g), NODE_ARGS (extra node arguments, e.g. --ctracker.http.worker-threads=1),
+# JAR (tracker-node/target/tracker-node.jar), KEEP_WORKDIR=1 to keep logs and the hash list.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +22,8 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-50}"
 DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-5s}"
+# the JVM needs longer: on 2 shared cores C2 takes 10-15 s to compile the request path
+NODE_WARMUP="${NODE_WARMUP:-20s}"
 NODE_HEAP="${NODE_HEAP:-1g}"
 JAR="${JAR:-$ROOT/tracker-node/target/tracker-node.jar}"
 LUA="$ROOT/bench/announce.lua"
@@ -79,7 +81,7 @@ NODE_PORT="$(free_port)"
 INTERNAL_PORT="$(free_port)"
 java -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" -XX:+UseParallelGC -jar "$WORK/tracker-node.jar" \
     --server.port="$NODE_PORT" --server.address=127.0.0.1 --ctracker.internal-port="$INTERNAL_PORT" \
-    --logging.level.root=WARN > "$WORK/node.log" 2>&1 &
+    --logging.level.root=WARN ${NODE_ARGS:-} > "$WORK/node.log" 2>&1 &
 NODE_PID=$!
 
 FIRST_HASH="$(head -1 "$HASHES")"
@@ -117,9 +119,9 @@ run_wrk() { # label, port, mode, duration -> prints the wrk output, sets RATE an
 }
 
 echo "CTracker node vs opentracker: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores, $(date -u +%FT%TZ)"
-echo "warm-up ($WARMUP each, one request per connection):"
+echo "warm-up (opentracker $WARMUP, node $NODE_WARMUP; one request per connection):"
 run_wrk warmup-opentracker "$OT_PORT" close "$WARMUP"
-run_wrk warmup-node "$NODE_PORT" close "$WARMUP"
+run_wrk warmup-node "$NODE_PORT" close "$NODE_WARMUP"
 
 echo "measured, one request per connection (Connection: close):"
 run_wrk opentracker-close "$OT_PORT" close "$DURATION"; OT_CLOSE="$RATE"
