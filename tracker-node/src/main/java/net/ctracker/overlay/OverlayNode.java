@@ -86,6 +86,8 @@ public final class OverlayNode {
     private boolean stopped;
     private List<String> bootstrap = List.of();
     private int bootstrapCursor;
+    private String currentBootstrap;
+    private final Set<String> idleBootstraps = new HashSet<>();
     private int joinAttempt;
     private Cancellable joinTimer = Cancellable.NONE;
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
@@ -93,7 +95,6 @@ public final class OverlayNode {
     private long nextRequestId = 1;
 
     private volatile NodeSnapshot snapshot;
-    private boolean dirty = true;
 
     private record Removed(NodeHandle handle, long atMillis) {
     }
@@ -237,7 +238,6 @@ public final class OverlayNode {
     /** Builds and publishes a fresh snapshot. Event loop only. */
     public NodeSnapshot snapshotNow() {
         snapshot = buildSnapshot();
-        dirty = false;
         return snapshot;
     }
 
@@ -273,17 +273,33 @@ public final class OverlayNode {
         }
         int attempt = ++joinAttempt;
         String address = bootstrap.get(bootstrapCursor++ % bootstrap.size());
+        currentBootstrap = address;
         joinTimer.cancel();
         joinTimer = scheduler.schedule(config.joinTimeoutMillis(), () -> {
             if (attempt == joinAttempt) {
+                bootstrapIdle(address);
                 tryJoin();
             }
         });
         sendUntracked(address, new Join(self, 0), rtt -> { }, () -> {
             if (attempt == joinAttempt && !joined) {
+                bootstrapIdle(address);
                 retryJoinLater(config.joinRetryMillis());
             }
         });
+    }
+
+    /**
+     * A bootstrap address is unreachable or not joined itself. When that holds for every address
+     * and ours sorts first among them, nobody else can start the overlay: we form it (so a whole
+     * StatefulSet starting at once does not wait on itself forever). The others then join us.
+     */
+    private void bootstrapIdle(String address) {
+        idleBootstraps.add(address);
+        if (!joined && idleBootstraps.containsAll(bootstrap)
+                && bootstrap.stream().allMatch(a -> self.address().compareTo(a) < 0)) {
+            becomeJoined();
+        }
     }
 
     private void retryJoinLater(long delayMillis) {
@@ -297,9 +313,11 @@ public final class OverlayNode {
     }
 
     private void becomeJoined() {
+        if (joined) {
+            return;
+        }
         joined = true;
         joinTimer.cancel();
-        dirty = true;
         startMaintenance();
         snapshotNow();
     }
@@ -307,19 +325,19 @@ public final class OverlayNode {
     private void onJoin(Join join) {
         NodeHandle joiner = join.joiner();
         if (!joined) {
-            sendUntracked(joiner.address(), new JoinNack(config.joinRetryMillis()), rtt -> { }, () -> { });
+            sendUntracked(joiner.address(), new JoinNack(config.joinRetryMillis(), false), rtt -> { }, () -> { });
             return;
         }
         if (joiner.key().equals(self.key())) {
             // a node claiming our key: never admit it
-            sendUntracked(joiner.address(), new JoinNack(config.gracePeriodMillis()), rtt -> { }, () -> { });
+            sendUntracked(joiner.address(), new JoinNack(config.gracePeriodMillis(), true), rtt -> { }, () -> { });
             return;
         }
         Removed r = removed.get(joiner.key());
         long now = scheduler.nowMillis();
         if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
             long wait = config.gracePeriodMillis() - (now - r.atMillis());
-            sendUntracked(joiner.address(), new JoinNack(Math.max(config.joinRetryMillis(), wait)), rtt -> { }, () -> { });
+            sendUntracked(joiner.address(), new JoinNack(Math.max(config.joinRetryMillis(), wait), true), rtt -> { }, () -> { });
             return;
         }
         if (neighbours.containsKey(joiner.key())) {
@@ -381,6 +399,12 @@ public final class OverlayNode {
 
     private void onJoinNack(JoinNack nack) {
         if (!joined && !stopped) {
+            if (!nack.senderJoined() && currentBootstrap != null) {
+                bootstrapIdle(currentBootstrap);
+                if (joined) {
+                    return;
+                }
+            }
             joinCandidates.clear();
             retryJoinLater(Math.max(config.joinRetryMillis(), nack.retryAfterMillis()));
         }
@@ -707,7 +731,6 @@ public final class OverlayNode {
         if (inLeafSet) {
             notifyLeafChange(h, true);
         }
-        dirty = true;
         return true;
     }
 
@@ -730,7 +753,6 @@ public final class OverlayNode {
         boolean counterClockwise = leafSet.onCounterClockwiseSide(key);
         leafSet.remove(key);
         table.remove(key);
-        dirty = true;
         if (clockwise || counterClockwise) {
             notifyLeafChange(n.handle(), false);
             // measured table entries are immediate leaf-set candidates
@@ -920,7 +942,7 @@ public final class OverlayNode {
         every(config.rowExchangePeriodMillis(), this::exchangeRows);
         every(config.reprobePeriodMillis(), this::reprobeRemoved);
         if (config.snapshotPeriodMillis() > 0) {
-            // counters move with every message, not only with table changes: publish every period
+            // counters change with every message, so publish every period, not only on table changes
             every(config.snapshotPeriodMillis(), this::snapshotNow);
         }
     }

@@ -71,8 +71,11 @@ public sealed interface Message {
         }
     }
 
-    /** A node that saw the joiner's key fail within the grace period refuses it for now. */
-    record JoinNack(long retryAfterMillis) implements Message {
+    /**
+     * A join refused for now: a node that saw the joiner's key fail within the grace period
+     * ({@code senderJoined} true), or a bootstrap node that has not joined an overlay itself.
+     */
+    record JoinNack(long retryAfterMillis, boolean senderJoined) implements Message {
         @Override
         public MessageType type() {
             return MessageType.JOIN_NACK;

@@ -35,7 +35,7 @@ import net.ctracker.overlay.routing.NodeKey;
  * JOIN          joiner:handle hops:u8
  * PIGGY         row:u8 entries:list(handle)
  * JOIN_ACK      leafSet:list(handle)
- * JOIN_NACK     retryAfterMillis:i64 (>= 0)
+ * JOIN_NACK     retryAfterMillis:i64 (>= 0) senderJoined:bool
  * UPDATE        joined:bool
  * PING          (empty)
  * LEAF_EXCHANGE leaves:list(handle) replyWanted:bool
@@ -87,6 +87,7 @@ public final class MessageCodec {
                 throw new MessageFormatException(Reason.BAD_VALUE, w.size(), "negative retry delay");
             }
             w.i64(m.retryAfterMillis());
+            w.bool(m.senderJoined());
         } else if (message instanceof Update m) {
             w.bool(m.joined());
         } else if (message instanceof Ping) {
@@ -262,7 +263,7 @@ public final class MessageCodec {
                 if (delay < 0) {
                     throw new MessageFormatException(Reason.BAD_VALUE, at, "negative retry delay");
                 }
-                yield new JoinNack(delay);
+                yield new JoinNack(delay, r.bool());
             }
             case UPDATE -> new Update(r.bool());
             case PING -> new Ping();

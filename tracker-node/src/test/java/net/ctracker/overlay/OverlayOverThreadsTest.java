@@ -1,0 +1,93 @@
+package net.ctracker.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.ctracker.overlay.message.Envelope;
+import net.ctracker.overlay.message.Message;
+import net.ctracker.overlay.message.MessageCodec;
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.time.ExecutorScheduler;
+
+/**
+ * The production wiring minus HTTP: each node on its own {@link ExecutorScheduler} thread, and a
+ * transport that encodes every message, hands the bytes to another thread (like an HTTP worker),
+ * decodes them there, calls {@link OverlayNode#receive(Envelope)} and acknowledges from that thread.
+ */
+class OverlayOverThreadsTest {
+
+    private final Map<String, OverlayNode> byAddress = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newFixedThreadPool(2);
+    private final List<ExecutorScheduler> loops = new ArrayList<>();
+
+    /** In-memory stand-in for the HTTP transport: POST = encode, worker thread, decode, receive, 200. */
+    private final Transport transport = (from, toAddress, message, callback) -> {
+        byte[] body = MessageCodec.encode(new Envelope(from, message));
+        workers.execute(() -> {
+            OverlayNode target = byAddress.get(toAddress);
+            if (target == null) {
+                callback.failed("connection refused");
+                return;
+            }
+            target.receive(MessageCodec.decode(body));
+            callback.acknowledged();
+        });
+    };
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loops.forEach(ExecutorScheduler::close);
+        workers.shutdownNow();
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private OverlayNode node(int i, SplittableRandom random) {
+        NodeHandle handle = new NodeHandle(NodeKey.random(random), "mem://" + i, "r" + i % 2);
+        ExecutorScheduler loop = new ExecutorScheduler("overlay-" + i);
+        loops.add(loop);
+        OverlayNode node = new OverlayNode(handle, OverlayConfig.builder().snapshotPeriodMillis(50).build(), loop,
+                transport, random.split());
+        byAddress.put(handle.address(), node);
+        return node;
+    }
+
+    @Test
+    void nodesOnRealThreadsJoinAndAgreeOnRoots() {
+        SplittableRandom random = new SplittableRandom(1);
+        List<OverlayNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            OverlayNode n = node(i, random);
+            nodes.add(n);
+            n.start(List.of("mem://0", "mem://1"));
+        }
+        // node 0 lists itself and node 1; node 1 lists node 0: node 0 forms the overlay, the rest join it
+        await().atMost(Duration.ofSeconds(20)).until(() -> nodes.stream().allMatch(n -> n.snapshot().joined()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> nodes.stream()
+                .allMatch(n -> n.snapshot().leafSet().size() == 2 * Math.min(8, nodes.size() - 1)));
+
+        NodeKey key = NodeKey.random(random);
+        NodeKey expected = nodes.stream().map(n -> n.handle().key())
+                .min((a, b) -> NodeKey.compareByDistance(key, a, b)).orElseThrow();
+        for (OverlayNode n : nodes) {
+            LookupResult result = n.lookup(key).orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(result.root().key()).isEqualTo(expected);
+            assertThat(result.path()).first().isEqualTo(n.handle().key());
+        }
+        NodeSnapshot s = nodes.get(5).snapshot();
+        assertThat(s.counters().received().get(Message.Ping.class.getSimpleName().toUpperCase())).isNotNull();
+    }
+}
