@@ -57,21 +57,21 @@ public final class QueryParser {
             int eq = indexOf(query, '=', pos, end);
             int nameEnd = eq < 0 ? end : eq;
             int valueStart = eq < 0 ? end : eq + 1;
-            switch (name(query, pos, nameEnd)) {
-                case "info_hash" -> {
+            switch (param(query, pos, nameEnd)) {
+                case INFO_HASH -> {
                     if (infoHash != null) {
                         throw new TrackerRequestException(FailureReason.REPEATED_INFO_HASH);
                     }
                     infoHash = decode(query, valueStart, end, "info_hash");
                 }
-                case "peer_id" -> peerId = decode(query, valueStart, end, "peer_id");
-                case "port" -> port = number(query, valueStart, end, "port", FailureReason.INVALID_PORT);
-                case "uploaded" -> uploaded = number(query, valueStart, end, "uploaded", FailureReason.INVALID_NUMBER);
-                case "downloaded" -> downloaded = number(query, valueStart, end, "downloaded", FailureReason.INVALID_NUMBER);
-                case "left" -> left = number(query, valueStart, end, "left", FailureReason.INVALID_NUMBER);
-                case "numwant" -> numwant = (int) Math.min(Integer.MAX_VALUE,
+                case PEER_ID -> peerId = decode(query, valueStart, end, "peer_id");
+                case PORT -> port = number(query, valueStart, end, "port", FailureReason.INVALID_PORT);
+                case UPLOADED -> uploaded = number(query, valueStart, end, "uploaded", FailureReason.INVALID_NUMBER);
+                case DOWNLOADED -> downloaded = number(query, valueStart, end, "downloaded", FailureReason.INVALID_NUMBER);
+                case LEFT -> left = number(query, valueStart, end, "left", FailureReason.INVALID_NUMBER);
+                case NUMWANT -> numwant = (int) Math.min(Integer.MAX_VALUE,
                         number(query, valueStart, end, "numwant", FailureReason.INVALID_NUMWANT));
-                case "event" -> {
+                case EVENT -> {
                     String word = new String(decode(query, valueStart, end, "event"), StandardCharsets.ISO_8859_1);
                     event = AnnounceEvent.parse(word);
                     if (event == null) {
@@ -79,11 +79,11 @@ public final class QueryParser {
                                 "unknown event '" + printable(word) + "': use started, stopped, completed or leave it empty");
                     }
                 }
-                case "compact" -> compact = !isZero(query, valueStart, end);
-                case "no_peer_id" -> noPeerId = !isZero(query, valueStart, end);
-                case "ip" -> ip = new String(decode(query, valueStart, end, "ip"), StandardCharsets.ISO_8859_1);
-                case "key" -> key = decode(query, valueStart, end, "key");
-                case "trackerid" -> trackerId = decode(query, valueStart, end, "trackerid");
+                case COMPACT -> compact = !isZero(query, valueStart, end);
+                case NO_PEER_ID -> noPeerId = !isZero(query, valueStart, end);
+                case IP -> ip = new String(decode(query, valueStart, end, "ip"), StandardCharsets.ISO_8859_1);
+                case KEY -> key = decode(query, valueStart, end, "key");
+                case TRACKERID -> trackerId = decode(query, valueStart, end, "trackerid");
                 default -> { }
             }
             pos = end + 1;
@@ -122,7 +122,7 @@ public final class QueryParser {
             int amp = query.indexOf('&', pos);
             int end = amp < 0 ? n : amp;
             int eq = indexOf(query, '=', pos, end);
-            if (eq > 0 && "info_hash".equals(name(query, pos, eq))) {
+            if (eq > 0 && param(query, pos, eq) == INFO_HASH) {
                 byte[] raw = decode(query, eq + 1, end, "info_hash");
                 if (raw.length != InfoHash.LENGTH) {
                     throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
@@ -142,8 +142,44 @@ public final class QueryParser {
         return hashes;
     }
 
-    private static String name(String q, int from, int to) {
-        return to - from > 16 ? "" : q.substring(from, to);
+    private static final int UNKNOWN = 0;
+    private static final int INFO_HASH = 1;
+    private static final int PEER_ID = 2;
+    private static final int PORT = 3;
+    private static final int UPLOADED = 4;
+    private static final int DOWNLOADED = 5;
+    private static final int LEFT = 6;
+    private static final int NUMWANT = 7;
+    private static final int EVENT = 8;
+    private static final int COMPACT = 9;
+    private static final int NO_PEER_ID = 10;
+    private static final int IP = 11;
+    private static final int KEY = 12;
+    private static final int TRACKERID = 13;
+
+    /** Which announce parameter {@code q[from, to)} names, compared in place (no String per name). */
+    private static int param(String q, int from, int to) {
+        switch (to - from) {
+            case 2:
+                return q.startsWith("ip", from) ? IP : UNKNOWN;
+            case 3:
+                return q.startsWith("key", from) ? KEY : UNKNOWN;
+            case 4:
+                return q.startsWith("port", from) ? PORT : q.startsWith("left", from) ? LEFT : UNKNOWN;
+            case 5:
+                return q.startsWith("event", from) ? EVENT : UNKNOWN;
+            case 7:
+                return q.startsWith("peer_id", from) ? PEER_ID : q.startsWith("numwant", from) ? NUMWANT
+                        : q.startsWith("compact", from) ? COMPACT : UNKNOWN;
+            case 8:
+                return q.startsWith("uploaded", from) ? UPLOADED : UNKNOWN;
+            case 9:
+                return q.startsWith("info_hash", from) ? INFO_HASH : q.startsWith("trackerid", from) ? TRACKERID : UNKNOWN;
+            case 10:
+                return q.startsWith("downloaded", from) ? DOWNLOADED : q.startsWith("no_peer_id", from) ? NO_PEER_ID : UNKNOWN;
+            default:
+                return UNKNOWN;
+        }
     }
 
     private static int indexOf(String q, char c, int from, int to) {

@@ -30,6 +30,7 @@ import net.ctracker.time.Clock;
 public final class SwarmStore {
 
     private static final int STRIPES = 64;
+    private static final int STRIPE_SHIFT = Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES);
     private static final int[] V4_FIRST = {4, 16};
     private static final int[] V6_FIRST = {16, 4};
     private static final boolean[] BOTH_STATES = {false, true};
@@ -388,8 +389,9 @@ public final class SwarmStore {
     }
 
     private Stripe stripeOf(InfoHash infoHash) {
-        int h = infoHash.hashCode();
-        return stripes[Math.floorMod(h ^ (h >>> 16), STRIPES)];
+        // the top bits of a multiplicative mix: the stripe maps' own buckets use the low bits, and
+        // sharing them would crowd each stripe's swarms into 1/64 of its buckets
+        return stripes[(infoHash.hashCode() * 0x9E3779B9) >>> STRIPE_SHIFT];
     }
 
     private int tick() {

@@ -142,6 +142,6 @@ class PublicPortIntegrationTest {
                 labels.add(m.group(1));
             }
         });
-        assertThat(labels).as("closed-set labels only").isSubsetOf("event", "outcome", "reason", "endpoint", "kind", "le");
+        assertThat(labels).as("closed-set labels only").isSubsetOf("event", "outcome", "reason", "endpoint", "kind", "type", "hops", "le");
     }
 }
