@@ -1,5 +1,6 @@
 package net.ctracker.overlay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.function.DoubleConsumer;
 import java.util.random.RandomGenerator;
 
 import net.ctracker.overlay.message.Envelope;
+import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.message.Message;
 import net.ctracker.overlay.message.Message.Direct;
 import net.ctracker.overlay.message.Message.Join;
@@ -181,6 +183,7 @@ public final class OverlayNode {
 
     /** Routes an application message towards the root of {@code key}. */
     public void route(NodeKey key, String appType, byte[] payload) {
+        checkApplicationMessage(appType, payload);
         Route message = new Route(key, self, 0, appType, payload);
         scheduler.execute(() -> {
             if (joined && !stopped) {
@@ -191,12 +194,23 @@ public final class OverlayNode {
 
     /** Sends an application message straight to a known node; the future completes when it is acknowledged. */
     public CompletableFuture<Void> sendDirect(NodeHandle to, String appType, byte[] payload) {
+        checkApplicationMessage(appType, payload);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Direct message = new Direct(appType, payload);
         scheduler.execute(() -> send(to, message,
                 rtt -> done.complete(null),
                 () -> done.completeExceptionally(new IllegalStateException("not acknowledged by " + to))));
         return done;
+    }
+
+    /** Rejects, on the caller's thread, what the wire format could not carry. */
+    private static void checkApplicationMessage(String appType, byte[] payload) {
+        if (appType.getBytes(StandardCharsets.UTF_8).length > MessageCodec.MAX_LABEL_BYTES) {
+            throw new IllegalArgumentException("appType over " + MessageCodec.MAX_LABEL_BYTES + " bytes");
+        }
+        if (payload.length > MessageCodec.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload over " + MessageCodec.MAX_PAYLOAD_BYTES + " bytes");
+        }
     }
 
     /**
