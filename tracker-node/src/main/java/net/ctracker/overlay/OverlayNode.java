@@ -789,7 +789,8 @@ public final class OverlayNode {
 
     /**
      * A neighbour missed an acknowledgement: re-probe it up to {@code failureProbes} times with
-     * doubling timeouts (a lost packet is not a dead node) and remove it if none is answered. Tasks
+     * doubling timeouts, the last one the maximum RTO (a lost packet or a slower path is not a dead
+     * node), and remove it if none is answered. Tasks
      * waiting on the outcome (a routed message to re-route) run once it is settled either way.
      */
     private void suspect(NodeHandle h, Runnable then) {
@@ -813,7 +814,10 @@ public final class OverlayNode {
             settle(h.key());
             return;
         }
-        long timeout = Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
+        // timeouts double from the current RTO; the last probe waits the longest RTO, so a link that
+        // merely became slower (congestion, a new route) is kept and re-measured rather than dropped
+        long timeout = probe == config.failureProbes() ? config.maxRtoMillis()
+                : Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
         send(null, h.address(), new Ping(), timeout, rtt -> {
             Neighbour m = neighbours.get(h.key());
             if (m != null) {

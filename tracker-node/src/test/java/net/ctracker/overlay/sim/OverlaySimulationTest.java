@@ -143,6 +143,25 @@ class OverlaySimulationTest {
     }
 
     @Test
+    void aSuddenlySlowerNetworkRemovesNobody(long seed) {
+        SimOverlay overlay = new SimOverlay(seed, CONFIG, regions());
+        overlay.joinOneAtATime(200, SETTLE_MILLIS);
+        overlay.run(10_000);
+        long removedBefore = removals(overlay);
+
+        overlay.network().extraDelayMillis(2_000); // every RTT grows by 4 s, far beyond the learned RTOs
+        SimOverlay.LookupReport lookups = overlay.lookups(100, 60_000);
+
+        assertThat(removals(overlay)).isEqualTo(removedBefore);
+        assertThat(lookups.correct()).isEqualTo(lookups.issued());
+        assertThat(overlay.inexactLeafSets()).isZero();
+    }
+
+    private static long removals(SimOverlay overlay) {
+        return overlay.live().stream().mapToLong(h -> h.node().snapshotNow().counters().neighboursRemoved()).sum();
+    }
+
+    @Test
     void firstNodeIsJoinedAtOnceAndTheSecondJoinsThroughIt(long seed) {
         SimOverlay overlay = new SimOverlay(seed, CONFIG, LatencyModel.constant(20));
         SimHost first = overlay.addNode();
