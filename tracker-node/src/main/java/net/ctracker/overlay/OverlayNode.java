@@ -1,5 +1,6 @@
 package net.ctracker.overlay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,9 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleConsumer;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 import net.ctracker.overlay.message.Envelope;
+import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.message.Message;
 import net.ctracker.overlay.message.Message.Direct;
 import net.ctracker.overlay.message.Message.Join;
@@ -76,7 +79,7 @@ public final class OverlayNode {
     /** Addresses with a probe in flight (by address: a node restarted under its old key is a different incarnation). */
     private final Set<String> probing = new HashSet<>();
     /** Neighbours that missed an acknowledgement and are being re-probed, with what waits on the verdict. */
-    private final Map<NodeKey, List<Runnable>> suspects = new HashMap<>();
+    private final Map<NodeKey, Suspicion> suspects = new HashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
     private final Map<Long, PendingLookup> lookups = new HashMap<>();
     private final OverlayCounters counters;
@@ -97,6 +100,12 @@ public final class OverlayNode {
     private volatile NodeSnapshot snapshot;
 
     private record Removed(NodeHandle handle, long atMillis) {
+    }
+
+    /** A neighbour under verification: tasks waiting for the verdict; once avoided, routing goes around it. */
+    private static final class Suspicion {
+        final List<Runnable> waiting = new ArrayList<>();
+        boolean avoided;
     }
 
     /** A periodic maintenance task and its next scheduled run. */
@@ -181,6 +190,7 @@ public final class OverlayNode {
 
     /** Routes an application message towards the root of {@code key}. */
     public void route(NodeKey key, String appType, byte[] payload) {
+        checkApplicationMessage(appType, payload);
         Route message = new Route(key, self, 0, appType, payload);
         scheduler.execute(() -> {
             if (joined && !stopped) {
@@ -191,12 +201,23 @@ public final class OverlayNode {
 
     /** Sends an application message straight to a known node; the future completes when it is acknowledged. */
     public CompletableFuture<Void> sendDirect(NodeHandle to, String appType, byte[] payload) {
+        checkApplicationMessage(appType, payload);
         CompletableFuture<Void> done = new CompletableFuture<>();
         Direct message = new Direct(appType, payload);
         scheduler.execute(() -> send(to, message,
                 rtt -> done.complete(null),
                 () -> done.completeExceptionally(new IllegalStateException("not acknowledged by " + to))));
         return done;
+    }
+
+    /** Rejects, on the caller's thread, what the wire format could not carry. */
+    private static void checkApplicationMessage(String appType, byte[] payload) {
+        if (appType.getBytes(StandardCharsets.UTF_8).length > MessageCodec.MAX_LABEL_BYTES) {
+            throw new IllegalArgumentException("appType over " + MessageCodec.MAX_LABEL_BYTES + " bytes");
+        }
+        if (payload.length > MessageCodec.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload over " + MessageCodec.MAX_PAYLOAD_BYTES + " bytes");
+        }
     }
 
     /**
@@ -481,6 +502,7 @@ public final class OverlayNode {
         }
         if (n != null) {
             n.heard(scheduler.nowMillis());
+            settle(from.key());
         } else if (joined) {
             // hearing from a node directly proves it is alive: the grace period guards only against gossip
             removed.remove(from.key());
@@ -538,17 +560,18 @@ public final class OverlayNode {
         }
         if (leafSet.covers(key)) {
             Closest closest = new Closest(key, me);
-            leafSet.clockwise().forEach(n -> closest.offer(n, exclude));
-            leafSet.counterClockwise().forEach(n -> closest.offer(n, exclude));
+            leafSet.clockwise().forEach(n -> closest.offer(n, exclude, this::avoided));
+            leafSet.counterClockwise().forEach(n -> closest.offer(n, exclude, this::avoided));
             return closest.best;
         }
         int row = me.sharedPrefixLength(key);
-        Neighbour viaTable = table.best(row, key.digit(row), n -> !n.key().equals(exclude), config.linkQualityStep());
+        Neighbour viaTable = table.best(row, key.digit(row), n -> !n.key().equals(exclude) && !avoided(n),
+                config.linkQualityStep());
         if (viaTable != null) {
             return viaTable;
         }
         Closest closest = new Closest(key, me);
-        neighbours.values().forEach(n -> closest.offer(n, exclude));
+        neighbours.values().forEach(n -> closest.offer(n, exclude, this::avoided));
         return closest.best;
     }
 
@@ -565,9 +588,9 @@ public final class OverlayNode {
             this.bestDistance = target.distance(start);
         }
 
-        void offer(Neighbour n, NodeKey exclude) {
+        void offer(Neighbour n, NodeKey exclude, Predicate<Neighbour> skip) {
             NodeKey k = n.key();
-            if (k.equals(exclude)) {
+            if (k.equals(exclude) || skip.test(n)) {
                 return;
             }
             NodeKey d = target.distance(k);
@@ -775,18 +798,24 @@ public final class OverlayNode {
 
     /**
      * A neighbour missed an acknowledgement: re-probe it up to {@code failureProbes} times with
-     * doubling timeouts (a lost packet is not a dead node) and remove it if none is answered. Tasks
-     * waiting on the outcome (a routed message to re-route) run once it is settled either way.
+     * doubling timeouts (a lost packet is not a dead node). Before the last probe, which waits the
+     * maximum RTO (a slower path is not a dead node either), routing starts to avoid it and the tasks
+     * waiting on it (routed messages to re-route) run; if the last probe is not answered either, it
+     * is removed. An answer, or any message from it, clears the suspicion.
      */
     private void suspect(NodeHandle h, Runnable then) {
-        List<Runnable> waiting = suspects.get(h.key());
-        if (waiting != null) {
-            waiting.add(then);
+        Suspicion suspicion = suspects.get(h.key());
+        if (suspicion != null) {
+            if (suspicion.avoided) {
+                then.run();
+            } else {
+                suspicion.waiting.add(then);
+            }
             return;
         }
-        waiting = new ArrayList<>();
-        waiting.add(then);
-        suspects.put(h.key(), waiting);
+        suspicion = new Suspicion();
+        suspicion.waiting.add(then);
+        suspects.put(h.key(), suspicion);
         verify(h, 1);
     }
 
@@ -799,20 +828,45 @@ public final class OverlayNode {
             settle(h.key());
             return;
         }
-        long timeout = Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
+        boolean last = probe == config.failureProbes();
+        if (last) {
+            // the fast probes failed: route around it now, but give it the longest RTO before removal,
+            // so a link that merely became slower (congestion, a new path) is kept and re-measured
+            avoid(h.key());
+        }
+        long timeout = last ? config.maxRtoMillis()
+                : Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
         send(null, h.address(), new Ping(), timeout, rtt -> {
             Neighbour m = neighbours.get(h.key());
             if (m != null) {
+                if (probe > 1) {
+                    m.rtt().reset(); // answered only after repeated back-off: the old estimate is bogus
+                }
                 m.acknowledged(scheduler.nowMillis(), rtt);
             }
             settle(h.key());
         }, () -> verify(h, probe + 1));
     }
 
-    private void settle(NodeKey key) {
-        List<Runnable> waiting = suspects.remove(key);
-        if (waiting != null) {
+    private void avoid(NodeKey key) {
+        Suspicion suspicion = suspects.get(key);
+        if (suspicion != null && !suspicion.avoided) {
+            suspicion.avoided = true;
+            List<Runnable> waiting = new ArrayList<>(suspicion.waiting);
+            suspicion.waiting.clear();
             waiting.forEach(Runnable::run);
+        }
+    }
+
+    private boolean avoided(Neighbour n) {
+        Suspicion suspicion = suspects.get(n.key());
+        return suspicion != null && suspicion.avoided;
+    }
+
+    private void settle(NodeKey key) {
+        Suspicion suspicion = suspects.remove(key);
+        if (suspicion != null) {
+            suspicion.waiting.forEach(Runnable::run);
         }
     }
 

@@ -8,7 +8,9 @@ import net.ctracker.overlay.routing.NodeHandle;
  * message)} with {@link net.ctracker.overlay.message.MessageCodec} and POSTs it to {@code toAddress};
  * the simulator delivers it after a modelled latency.
  *
- * <p>Contract: {@code send} never blocks on the network. The callback reports at most once:
+ * <p>Contract: {@code send} never blocks on the network and never throws (the node only hands it
+ * messages within {@link net.ctracker.overlay.message.MessageCodec}'s limits; report anything else
+ * through {@link Delivery#failed}). The callback reports at most once:
  * {@link Delivery#acknowledged()} when the receiver accepted the message (HTTP: a 2xx response after
  * the receiver handed it to {@link OverlayNode#receive}), {@link Delivery#failed} on a connection
  * error or refusal. The callback may come from any thread, or never (a lost message): the node keeps

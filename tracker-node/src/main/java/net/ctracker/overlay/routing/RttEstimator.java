@@ -41,6 +41,15 @@ public final class RttEstimator {
         }
     }
 
+    /**
+     * Forgets the estimate, so the next sample starts afresh. For use after repeated back-off: the old
+     * SRTT and RTTVAR are then likely bogus (RFC 6298, section 5).
+     */
+    public void reset() {
+        srtt = -1;
+        rttvar = 0;
+    }
+
     public boolean hasSample() {
         return srtt >= 0;
     }

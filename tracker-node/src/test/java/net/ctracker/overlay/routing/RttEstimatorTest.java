@@ -38,4 +38,14 @@ class RttEstimatorTest {
         }
         assertThat(e.rtoMillis()).isEqualTo(340);
     }
+
+    @Test
+    void resetStartsAfreshFromTheNextSample() {
+        RttEstimator e = new RttEstimator(50, 10_000, 1_000, 0);
+        e.sample(100);
+        e.reset();
+        assertThat(e.hasSample()).isFalse();
+        e.sample(4_000);
+        assertThat(e.srttMillis()).isEqualTo(4_000);
+    }
 }

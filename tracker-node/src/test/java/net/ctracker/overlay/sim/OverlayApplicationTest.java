@@ -1,6 +1,7 @@
 package net.ctracker.overlay.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import net.ctracker.overlay.LookupResult;
 import net.ctracker.overlay.NodeSnapshot;
 import net.ctracker.overlay.OverlayConfig;
 import net.ctracker.overlay.message.Message.Direct;
+import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.message.Message.Route;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
@@ -130,6 +132,16 @@ class OverlayApplicationTest {
         assertThat(result.path()).first().isEqualTo(a.handle().key());
         assertThat(result.path()).last().isEqualTo(result.root().key());
         assertThat(result.hops()).isEqualTo(result.path().size() - 1).isEqualTo(overlay.walk(a, key).hops());
+    }
+
+    @Test
+    void messagesTheWireCannotCarryAreRefusedAtTheCall(long seed) {
+        SimOverlay overlay = overlayWithApps(seed, new ArrayList<>());
+        SimHost a = overlay.live().get(1);
+        byte[] tooBig = new byte[MessageCodec.MAX_PAYLOAD_BYTES + 1];
+        assertThatThrownBy(() -> a.node().route(NodeKey.ZERO, APP, tooBig)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.node().sendDirect(a.handle(), "x".repeat(MessageCodec.MAX_LABEL_BYTES + 1), new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
