@@ -44,12 +44,23 @@ class ArchitectureTest {
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(Thread.class, "sleep", long.class)
                 .orShould().callConstructor(java.util.Random.class)
+                .orShould().callMethod(Math.class, "random")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
                 .because("time and randomness are parameters of the core")
+                .check(classes);
+    }
+
+    @Test
+    void overlayKeepsOffTheNetworkApiEntirely() {
+        noClasses().that().resideInAnyPackage("net.ctracker.overlay..", "net.ctracker.time..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net..")
+                .because("the overlay reaches the network only through its Transport interface")
                 .check(classes);
     }
 
     @Test
     void packagesHaveNoCycles() {
         slices().matching("net.ctracker.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("net.ctracker.overlay.(*)..").should().beFreeOfCycles().check(classes);
     }
 }
