@@ -123,6 +123,24 @@ class OverlayClusterIntegrationTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(leafUrls(urls.get(1))).isSubsetOf(urls);
+
+        MessageAuthenticator member = new MessageAuthenticator(SECRET.getBytes(), System::currentTimeMillis,
+                Duration.ofSeconds(30), 10);
+        MessageAuthenticator.Signature signed = member.sign(body);
+        HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + OverlayHeaders.PATH))
+                .header(OverlayHeaders.TIMESTAMP, Long.toString(signed.timestampMillis()))
+                .header(OverlayHeaders.SIGNATURE, signed.mac())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(garbage.statusCode()).as("signed but malformed: a clear 400").isEqualTo(400);
+        assertThat(json.readTree(garbage.body()).path("detail").asString()).isNotBlank();
+        HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + OverlayHeaders.PATH))
+                .header(OverlayHeaders.TIMESTAMP, Long.toString(signed.timestampMillis()))
+                .header(OverlayHeaders.SIGNATURE, signed.mac())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.statusCode()).as("the same signed request again is a replay").isEqualTo(401);
+        HttpResponse<String> huge = http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + OverlayHeaders.PATH))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[200 * 1024])).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(huge.statusCode()).isEqualTo(413);
     }
 
     @Test
