@@ -91,6 +91,7 @@ public final class OverlayNode {
     private int bootstrapCursor;
     private String currentBootstrap;
     private final Set<String> idleBootstraps = new HashSet<>();
+    private boolean listedInBootstrap;
     private int joinAttempt;
     private Cancellable joinTimer = Cancellable.NONE;
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
@@ -157,12 +158,14 @@ public final class OverlayNode {
      */
     public void start(List<String> bootstrapAddresses) {
         List<String> others = bootstrapAddresses.stream().filter(a -> !a.equals(self.address())).toList();
+        boolean listed = others.size() < bootstrapAddresses.size();
         scheduler.execute(() -> {
             if (started || stopped) {
                 return;
             }
             started = true;
             bootstrap = others;
+            listedInBootstrap = listed;
             if (bootstrap.isEmpty()) {
                 becomeJoined();
             } else {
@@ -314,10 +317,12 @@ public final class OverlayNode {
      * A bootstrap address is unreachable or not joined itself. When that holds for every address
      * and ours sorts first among them, nobody else can start the overlay: we form it (so a whole
      * StatefulSet starting at once does not wait on itself forever). The others then join us.
+     * Only a node that is itself one of the bootstrap addresses may do so: a node told to join
+     * through somebody else keeps trying, so an unreachable seed never splits the overlay in two.
      */
     private void bootstrapIdle(String address) {
         idleBootstraps.add(address);
-        if (!joined && idleBootstraps.containsAll(bootstrap)
+        if (!joined && listedInBootstrap && idleBootstraps.containsAll(bootstrap)
                 && bootstrap.stream().allMatch(a -> self.address().compareTo(a) < 0)) {
             becomeJoined();
         }
