@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +32,7 @@ public final class HttpOverlayTransport implements Transport {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpOverlayTransport.class);
 
     private final HttpClient client;
+    private final Executor executor;
     private final MessageAuthenticator authenticator;
     private final Duration requestTimeout;
     private final BiConsumer<Message, Long> rttObserver;
@@ -46,13 +48,26 @@ public final class HttpOverlayTransport implements Transport {
                 .connectTimeout(connectTimeout)
                 .executor(executor)
                 .build();
+        this.executor = executor;
         this.authenticator = authenticator;
         this.requestTimeout = requestTimeout;
         this.rttObserver = rttObserver;
     }
 
+    /**
+     * Hands the message to the transport's executor at once: signing, and name resolution inside
+     * the HTTP client, never run on the caller's thread (the node's event loop).
+     */
     @Override
     public void send(NodeHandle from, String toAddress, Message message, Delivery callback) {
+        try {
+            executor.execute(() -> post(from, toAddress, message, callback));
+        } catch (RejectedExecutionException e) {
+            callback.failed("transport is shut down");
+        }
+    }
+
+    private void post(NodeHandle from, String toAddress, Message message, Delivery callback) {
         HttpRequest request;
         try {
             byte[] body = MessageCodec.encode(new Envelope(from, message));
