@@ -421,6 +421,29 @@ public final class OverlayNode {
                 askForLeaves(leafSet.farthest(false));
             }
         });
+        if (config.rowSweepAfterJoin()) {
+            scheduler.schedule(2 * config.initialRtoMillis(), this::sweepRows);
+        }
+    }
+
+    /**
+     * Route-set maintenance right after a join (two initial RTOs, when the announcements have been
+     * answered): swap each row with every entry of that row once. The joiner hears of many proximity
+     * candidates at once instead of only those its join path gave, and the entries hear of the joiner
+     * and can admit it if it is closer than their worst entry. Without it, the lower rows of nodes that
+     * joined last were still poor after two row-exchange periods (p90 stretch 2.62 instead of 2.35 at
+     * N = 1,000).
+     */
+    private void sweepRows() {
+        if (stopped) {
+            return;
+        }
+        for (int row : table.nonEmptyRows()) {
+            List<NodeHandle> mine = rowWithSelf(row);
+            for (Neighbour partner : table.row(row)) {
+                send(partner.handle(), new RowExchange(row, mine, true), rtt -> { }, () -> { });
+            }
+        }
     }
 
     private void onJoinNack(JoinNack nack) {

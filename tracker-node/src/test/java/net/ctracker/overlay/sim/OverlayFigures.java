@@ -93,7 +93,7 @@ public class OverlayFigures {
             overlay.joinOneAtATime(1_000, 300);
             overlay.joinSpaced(n - 1_000, 50);
         }
-        overlay.run(2 * config.rowExchangePeriodMillis());
+        overlay.run(Long.getLong("sim.figures.settleMillis", 2 * config.rowExchangePeriodMillis()));
         return overlay;
     }
 
