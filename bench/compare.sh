@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Announce throughput of the CTracker node against opentracker (Debian package), in one run.
 #
-#   cd /work/main && mvn-locked -q -o -DskipTests package          # the script builds nothing
+#   ./mvnw -q -DskipTests package          # the script builds nothing
 #   bash bench/compare.sh        # takes the build lock /tmp/ctracker-mvn.lock for the whole run,
 #                                # or runs as is under `flock /tmp/ctracker-mvn.lock bash bench/compare.sh`
 #
@@ -36,7 +36,7 @@ LUA="$ROOT/bench/announce.lua"
 for tool in wrk opentracker java curl; do
     command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (apt-get install -y wrk opentracker)" >&2; exit 2; }
 done
-[[ -f "$JAR" ]] || { echo "compare.sh: $JAR missing; build it first: mvn-locked -q -o -DskipTests package" >&2; exit 2; }
+[[ -f "$JAR" ]] || { echo "compare.sh: $JAR missing; build it first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
 WORK="$(mktemp -d /tmp/ctracker-compare.XXXXXX)"
 OT_PID=""

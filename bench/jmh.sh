@@ -3,7 +3,7 @@
 # net.ctracker.bench.AnnounceHotPathBenchmark, a test class whose JMH harness the annotation
 # processor generates at test-compile (target/test-classes/META-INF/BenchmarkList).
 #
-#   cd /work/main && bash bench/jmh.sh [extra JMH options, e.g. -p swarms=100000]
+#   bash bench/jmh.sh [extra JMH options, e.g. -p swarms=100000]
 #
 # Takes the build lock (/tmp/ctracker-mvn.lock) for the whole run unless an ancestor already holds
 # it, compiles the test classes and writes the test classpath (skip with NO_BUILD=1), then runs
@@ -16,7 +16,7 @@ with_bench_lock "$0" "$@"
 MODULE="$ROOT/tracker-node/target"
 CLASSPATH_FILE="$MODULE/bench-test-classpath.txt"
 if [[ "${NO_BUILD:-0}" != 1 ]]; then
-    bench_mvn -q -o -pl tracker-node test-compile dependency:build-classpath \
+    bench_mvn -q -pl tracker-node test-compile dependency:build-classpath \
         -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE"
 fi
 [[ -f "$MODULE/test-classes/META-INF/BenchmarkList" ]] \

@@ -2,7 +2,7 @@
 # Heap per stored peer: fills a SwarmStore with 1,000,000 IPv4 peers over 100,000 swarms and
 # prints heap used after GC per peer (net.ctracker.bench.StoreMemoryBenchmark, a test class).
 #
-#   cd /work/main && bash bench/memory.sh [peers] [swarms]
+#   bash bench/memory.sh [peers] [swarms]
 #
 # Takes the build lock (/tmp/ctracker-mvn.lock) for the whole run unless an ancestor already holds
 # it, compiles the test classes (skip with NO_BUILD=1), then measures on a SerialGC heap so that
@@ -13,7 +13,7 @@ source "$ROOT/bench/lib.sh"
 with_bench_lock "$0" "$@"
 
 if [[ "${NO_BUILD:-0}" != 1 ]]; then
-    bench_mvn -q -o -pl tracker-node test-compile
+    bench_mvn -q -pl tracker-node test-compile
 fi
 MODULE="$ROOT/tracker-node/target"
 [[ -f "$MODULE/test-classes/net/ctracker/bench/StoreMemoryBenchmark.class" ]] \

@@ -21,6 +21,7 @@ import net.ctracker.overlay.OverlayConfig;
  * <pre>
  * mvn-locked -q -o -pl tracker-node test -Dtest=OverlayFigures -Dsim.figures=true \
  *     [-Dsim.figures.sections=hops,failures,churn,maintenance] [-Dsim.figures.maxN=10000] [-Dsim.seed=N]
+ *     [-Dsim.figures.minN=0] [-Dsim.figures.pns=both|on|off] [-Dsim.figures.settleMillis=...]
  * </pre>
  * or, without holding the Maven lock for the whole run, after {@code test-compile}:
  * <pre>
@@ -43,6 +44,8 @@ public class OverlayFigures {
     private final Set<String> sections = Set.of(System.getProperty("sim.figures.sections",
             "hops,failures,churn,maintenance").split(","));
     private final int maxN = Integer.getInteger("sim.figures.maxN", 10_000);
+    private final int minN = Integer.getInteger("sim.figures.minN", 0);
+    private final String pnsModes = System.getProperty("sim.figures.pns", "both");
 
     static LatencyModel regions() {
         return LatencyModel.plane(5, 0.05, 2, 200);
@@ -107,10 +110,13 @@ public class OverlayFigures {
         line("| N | PNS | consistency | mean hops | max | hop distribution (0,1,2,...) | stretch p50 | p90 | build s |");
         line("|---|---|---|---|---|---|---|---|---|");
         for (int n : new int[] {100, 1_000, 10_000}) {
-            if (n > maxN) {
+            if (n > maxN || n < minN) {
                 continue;
             }
             for (boolean pns : new boolean[] {true, false}) {
+                if (!pnsModes.equals("both") && pns != pnsModes.equals("on")) {
+                    continue;
+                }
                 long t = System.nanoTime();
                 SimOverlay overlay = build(n, DEFAULTS.toBuilder().proximity(pns).build());
                 double buildS = (System.nanoTime() - t) / 1e9;
