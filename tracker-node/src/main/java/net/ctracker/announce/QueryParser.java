@@ -49,44 +49,37 @@ public final class QueryParser {
         byte[] key = null;
         byte[] trackerId = null;
 
-        int pos = 0;
-        int n = query.length();
-        while (pos < n) {
-            int amp = query.indexOf('&', pos);
-            int end = amp < 0 ? n : amp;
-            int eq = indexOf(query, '=', pos, end);
-            int nameEnd = eq < 0 ? end : eq;
-            int valueStart = eq < 0 ? end : eq + 1;
-            switch (param(query, pos, nameEnd)) {
+        Params params = new Params(query);
+        while (params.next()) {
+            switch (param(query, params.nameFrom, params.nameTo)) {
                 case INFO_HASH -> {
                     if (infoHash != null) {
                         throw new TrackerRequestException(FailureReason.REPEATED_INFO_HASH);
                     }
-                    infoHash = decode(query, valueStart, end, "info_hash");
+                    infoHash = decode(query, params.valueFrom, params.end, "info_hash");
                 }
-                case PEER_ID -> peerId = decode(query, valueStart, end, "peer_id");
-                case PORT -> port = number(query, valueStart, end, "port", FailureReason.INVALID_PORT);
-                case UPLOADED -> uploaded = number(query, valueStart, end, "uploaded", FailureReason.INVALID_NUMBER);
-                case DOWNLOADED -> downloaded = number(query, valueStart, end, "downloaded", FailureReason.INVALID_NUMBER);
-                case LEFT -> left = number(query, valueStart, end, "left", FailureReason.INVALID_NUMBER);
+                case PEER_ID -> peerId = decode(query, params.valueFrom, params.end, "peer_id");
+                case PORT -> port = number(query, params.valueFrom, params.end, "port", FailureReason.INVALID_PORT);
+                case UPLOADED -> uploaded = number(query, params.valueFrom, params.end, "uploaded", FailureReason.INVALID_NUMBER);
+                case DOWNLOADED -> downloaded = number(query, params.valueFrom, params.end, "downloaded", FailureReason.INVALID_NUMBER);
+                case LEFT -> left = number(query, params.valueFrom, params.end, "left", FailureReason.INVALID_NUMBER);
                 case NUMWANT -> numwant = (int) Math.min(Integer.MAX_VALUE,
-                        number(query, valueStart, end, "numwant", FailureReason.INVALID_NUMWANT));
+                        number(query, params.valueFrom, params.end, "numwant", FailureReason.INVALID_NUMWANT));
                 case EVENT -> {
-                    String word = new String(decode(query, valueStart, end, "event"), StandardCharsets.ISO_8859_1);
+                    String word = new String(decode(query, params.valueFrom, params.end, "event"), StandardCharsets.ISO_8859_1);
                     event = AnnounceEvent.parse(word);
                     if (event == null) {
                         throw new TrackerRequestException(FailureReason.UNKNOWN_EVENT,
                                 "unknown event '" + printable(word) + "': use started, stopped, completed or leave it empty");
                     }
                 }
-                case COMPACT -> compact = !isZero(query, valueStart, end);
-                case NO_PEER_ID -> noPeerId = !isZero(query, valueStart, end);
-                case IP -> ip = new String(decode(query, valueStart, end, "ip"), StandardCharsets.ISO_8859_1);
-                case KEY -> key = decode(query, valueStart, end, "key");
-                case TRACKERID -> trackerId = decode(query, valueStart, end, "trackerid");
+                case COMPACT -> compact = !isZero(query, params.valueFrom, params.end);
+                case NO_PEER_ID -> noPeerId = !isZero(query, params.valueFrom, params.end);
+                case IP -> ip = new String(decode(query, params.valueFrom, params.end, "ip"), StandardCharsets.ISO_8859_1);
+                case KEY -> key = decode(query, params.valueFrom, params.end, "key");
+                case TRACKERID -> trackerId = decode(query, params.valueFrom, params.end, "trackerid");
                 default -> { }
             }
-            pos = end + 1;
         }
 
         if (infoHash == null) {
@@ -116,14 +109,10 @@ public final class QueryParser {
     /** The info_hash values of a scrape, in order, duplicates dropped; at most {@code max}. */
     public static List<InfoHash> parseScrape(String query, int max) {
         List<InfoHash> hashes = new ArrayList<>();
-        int pos = 0;
-        int n = query.length();
-        while (pos < n) {
-            int amp = query.indexOf('&', pos);
-            int end = amp < 0 ? n : amp;
-            int eq = indexOf(query, '=', pos, end);
-            if (eq > 0 && param(query, pos, eq) == INFO_HASH) {
-                byte[] raw = decode(query, eq + 1, end, "info_hash");
+        Params params = new Params(query);
+        while (params.next()) {
+            if (params.hasValue && param(query, params.nameFrom, params.nameTo) == INFO_HASH) {
+                byte[] raw = decode(query, params.valueFrom, params.end, "info_hash");
                 if (raw.length != InfoHash.LENGTH) {
                     throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
                             "info_hash must be 20 bytes, got " + raw.length);
@@ -137,9 +126,38 @@ public final class QueryParser {
                     hashes.add(h);
                 }
             }
-            pos = end + 1;
         }
         return hashes;
+    }
+
+    /** Walks {@code name=value&...} one parameter at a time, by offsets into the raw query. */
+    private static final class Params {
+        private final String query;
+        private int pos;
+        int nameFrom;
+        int nameTo;
+        int valueFrom;
+        int end;
+        boolean hasValue;
+
+        Params(String query) {
+            this.query = query;
+        }
+
+        boolean next() {
+            if (pos >= query.length()) {
+                return false;
+            }
+            int amp = query.indexOf('&', pos);
+            end = amp < 0 ? query.length() : amp;
+            int eq = indexOf(query, '=', pos, end);
+            hasValue = eq >= 0;
+            nameFrom = pos;
+            nameTo = hasValue ? eq : end;
+            valueFrom = hasValue ? eq + 1 : end;
+            pos = end + 1;
+            return true;
+        }
     }
 
     private static final int UNKNOWN = 0;

@@ -39,10 +39,6 @@ final class PeerTable {
         return mask + 1;
     }
 
-    int endpointLength() {
-        return endpointLength;
-    }
-
     /** The slot holding this endpoint, or -1. */
     int find(byte[] endpoint) {
         int slot = home(endpoint);

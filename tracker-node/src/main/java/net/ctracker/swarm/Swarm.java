@@ -8,7 +8,6 @@ final class Swarm {
 
     final PeerTable[] tables = new PeerTable[4];
     int downloaded;
-    int lastTick;
 
     static int index(int addressLength, boolean seeder) {
         return (addressLength == 4 ? 0 : 2) + (seeder ? 1 : 0);

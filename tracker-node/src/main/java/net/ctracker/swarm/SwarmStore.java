@@ -76,10 +76,6 @@ public final class SwarmStore {
         this.listener = listener == null ? PeerChangeListener.NONE : listener;
     }
 
-    public StoreLimits limits() {
-        return limits;
-    }
-
     /**
      * Records one announce and fills {@code out} with the swarm's counts and up to {@code numwant}
      * other live peers: the requester's address family first, then the other; a seeder gets
@@ -100,7 +96,7 @@ public final class SwarmStore {
                 stop(stripe, infoHash, endpoint, addressLength, out);
                 return;
             }
-            Swarm swarm = touch(stripe, infoHash, tick);
+            Swarm swarm = touch(stripe, infoHash);
             boolean seeder = left == 0;
             int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick);
             out.complete = swarm.seeders();
@@ -248,7 +244,7 @@ public final class SwarmStore {
     }
 
     /** Finds or creates the swarm and marks it most recently announced. */
-    private Swarm touch(Stripe stripe, InfoHash infoHash, int tick) {
+    private Swarm touch(Stripe stripe, InfoHash infoHash) {
         Swarm swarm = stripe.swarms.remove(infoHash);
         if (swarm == null) {
             if (stripe.swarms.size() >= maxSwarmsPerStripe) {
@@ -258,7 +254,6 @@ public final class SwarmStore {
             swarms.incrementAndGet();
         }
         stripe.swarms.put(infoHash, swarm);
-        swarm.lastTick = tick;
         return swarm;
     }
 

@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -218,10 +217,5 @@ class OverlayClusterIntegrationTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s: %s", url, r.body()).isEqualTo(200);
         return json.readTree(r.body());
-    }
-
-    @SuppressWarnings("unused")
-    private static String describe(List<String> urls) {
-        return urls.stream().collect(Collectors.joining(", "));
     }
 }
