@@ -65,6 +65,7 @@ public class OverlayLifecycle implements SmartLifecycle {
                 .leafSetSize(o.leafSetSize())
                 .proximity(o.proximity())
                 .pingPeriodMillis(o.pingPeriod().toMillis())
+                .tablePingPeriodMillis(o.tablePingPeriod().toMillis())
                 .leafExchangePeriodMillis(o.leafExchangePeriod().toMillis())
                 .rowExchangePeriodMillis(o.rowExchangePeriod().toMillis())
                 .gracePeriodMillis(o.gracePeriod().toMillis())

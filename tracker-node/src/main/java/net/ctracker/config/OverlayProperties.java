@@ -66,11 +66,12 @@ public record OverlayProperties(
         }
     }
 
-    /** Overlay tunables; defaults are the design brief's. */
+    /** Overlay tunables; defaults are the design brief's, except the table ping period (docs/overlay.md). */
     public record Overlay(
             @DefaultValue("16") @Min(2) @Max(64) int leafSetSize,
             @DefaultValue("true") boolean proximity,
             @DefaultValue("20s") @NotNull Duration pingPeriod,
+            @DefaultValue("300s") @NotNull Duration tablePingPeriod,
             @DefaultValue("60s") @NotNull Duration leafExchangePeriod,
             @DefaultValue("60s") @NotNull Duration rowExchangePeriod,
             @DefaultValue("30s") @NotNull Duration gracePeriod,
@@ -83,7 +84,7 @@ public record OverlayProperties(
             if (leafSetSize % 2 != 0) {
                 throw new IllegalArgumentException("ctracker.overlay.leaf-set-size must be even");
             }
-            for (Duration d : List.of(pingPeriod, leafExchangePeriod, rowExchangePeriod, joinRetry, replayWindow,
+            for (Duration d : List.of(pingPeriod, tablePingPeriod, leafExchangePeriod, rowExchangePeriod, joinRetry, replayWindow,
                     routeTimeout, connectTimeout)) {
                 if (d.toMillis() < 1) {
                     throw new IllegalArgumentException("ctracker.overlay periods and timeouts must be positive");

@@ -9,10 +9,19 @@ import net.ctracker.overlay.message.MessageCodec;
  * @param leafSetSize            leaf set size, half on each side (even, 2..64)
  * @param cellCapacity           routing-table entries per cell
  * @param proximity              proximity neighbour selection: a full cell admits a candidate only if it has a lower RTT than the worst entry
- * @param pingPeriodMillis       ping leaf-set members not heard from within this period
- * @param tablePingPeriodMillis  ping routing-table entries (not in the leaf set) not heard from within this period
- * @param leafExchangePeriodMillis send the leaf set to every leaf-set member
- * @param rowExchangePeriodMillis exchange every non-empty routing-table row with a random entry of that row
+ * @param pingPeriodMillis       ping the {@code watchedLeaves} nearest leaf-set members on each side when not heard from within this period
+ * @param watchedLeaves          leaf-set members on each side pinged every {@code pingPeriodMillis} (they decide which keys
+ *                               this node is root of); every node is watched this way by its own nearest neighbours
+ * @param tablePingPeriodMillis  ping other leaf-set members and routing-table entries not heard from within this period
+ * @param obituarySends          PINGs that carry the notice of each failed or departed node this node learns of
+ *                               (spreads failures to every table without extra messages; 0 = off)
+ * @param obituaryPushFanout     random neighbours sent a PING at once when this node learns of a death (0 = wait for scheduled PINGs)
+ * @param obituaryPushGapMillis  least time between two such pushes (news in between goes with the next push)
+ * @param leafExchangePeriodMillis exchange leaf sets with one random member on each side
+ * @param rowExchangePeriodMillis exchange every non-empty routing-table row, alternately with a random entry of that
+ *                               row and with the nearest node sharing at least that many digits
+ * @param rowExchangeMaxBackoff  while the table stops improving, row exchanges run only every 2, 4, ... up to this
+ *                               many periods (1 = every period)
  * @param rowSweepAfterJoin      shortly after joining, exchange each row once with every entry of that row
  *                               (more proximity candidates at once; costs about 250 messages a join at N = 1,000)
  * @param gracePeriodMillis      a key seen failing is refused (JOIN_NACK) and not re-admitted for this long
@@ -41,9 +50,14 @@ public record OverlayConfig(
         int cellCapacity,
         boolean proximity,
         long pingPeriodMillis,
+        int watchedLeaves,
         long tablePingPeriodMillis,
+        int obituarySends,
+        int obituaryPushFanout,
+        long obituaryPushGapMillis,
         long leafExchangePeriodMillis,
         long rowExchangePeriodMillis,
+        int rowExchangeMaxBackoff,
         boolean rowSweepAfterJoin,
         long gracePeriodMillis,
         int failureProbes,
@@ -74,6 +88,10 @@ public record OverlayConfig(
         require(cellCapacity >= 1 && cellCapacity * 16 < MessageCodec.MAX_HANDLES, "cellCapacity out of range");
         require(pingPeriodMillis > 0 && tablePingPeriodMillis > 0 && leafExchangePeriodMillis > 0 && rowExchangePeriodMillis > 0
                 && reprobePeriodMillis > 0, "periods must be positive");
+        require(watchedLeaves >= 1 && watchedLeaves <= leafSetSize / 2, "watchedLeaves must be 1..leafSetSize/2");
+        require(obituarySends >= 0 && obituaryPushFanout >= 0 && obituaryPushGapMillis >= 0,
+                "obituarySends, obituaryPushFanout and obituaryPushGapMillis must be >= 0");
+        require(rowExchangeMaxBackoff >= 1, "rowExchangeMaxBackoff must be >= 1");
         require(gracePeriodMillis >= 0, "gracePeriodMillis must be >= 0");
         require(failureProbes >= 0, "failureProbes must be >= 0");
         require(minRtoMillis > 0 && minRtoMillis <= initialRtoMillis && initialRtoMillis <= maxRtoMillis,
@@ -96,7 +114,7 @@ public record OverlayConfig(
         }
     }
 
-    /** The defaults of the design brief. */
+    /** The defaults (the design brief's, except where docs/overlay.md says why not). */
     public static OverlayConfig defaults() {
         return builder().build();
     }
@@ -111,9 +129,14 @@ public record OverlayConfig(
         b.cellCapacity = cellCapacity;
         b.proximity = proximity;
         b.pingPeriodMillis = pingPeriodMillis;
+        b.watchedLeaves = watchedLeaves;
         b.tablePingPeriodMillis = tablePingPeriodMillis;
+        b.obituarySends = obituarySends;
+        b.obituaryPushFanout = obituaryPushFanout;
+        b.obituaryPushGapMillis = obituaryPushGapMillis;
         b.leafExchangePeriodMillis = leafExchangePeriodMillis;
         b.rowExchangePeriodMillis = rowExchangePeriodMillis;
+        b.rowExchangeMaxBackoff = rowExchangeMaxBackoff;
         b.rowSweepAfterJoin = rowSweepAfterJoin;
         b.gracePeriodMillis = gracePeriodMillis;
         b.failureProbes = failureProbes;
@@ -144,9 +167,14 @@ public record OverlayConfig(
         private int cellCapacity = 3;
         private boolean proximity = true;
         private long pingPeriodMillis = 20_000;
-        private long tablePingPeriodMillis = 20_000;
+        private int watchedLeaves = 2;
+        private long tablePingPeriodMillis = 300_000;
+        private int obituarySends = 20;
+        private int obituaryPushFanout = 2;
+        private long obituaryPushGapMillis = 5_000;
         private long leafExchangePeriodMillis = 60_000;
         private long rowExchangePeriodMillis = 60_000;
+        private int rowExchangeMaxBackoff = 8;
         private boolean rowSweepAfterJoin = true;
         private long gracePeriodMillis = 30_000;
         private int failureProbes = 2;
@@ -173,7 +201,12 @@ public record OverlayConfig(
         public Builder cellCapacity(int v) { cellCapacity = v; return this; }
         public Builder proximity(boolean v) { proximity = v; return this; }
         public Builder pingPeriodMillis(long v) { pingPeriodMillis = v; return this; }
+        public Builder watchedLeaves(int v) { watchedLeaves = v; return this; }
         public Builder tablePingPeriodMillis(long v) { tablePingPeriodMillis = v; return this; }
+        public Builder obituarySends(int v) { obituarySends = v; return this; }
+        public Builder obituaryPushFanout(int v) { obituaryPushFanout = v; return this; }
+        public Builder obituaryPushGapMillis(long v) { obituaryPushGapMillis = v; return this; }
+        public Builder rowExchangeMaxBackoff(int v) { rowExchangeMaxBackoff = v; return this; }
         public Builder leafExchangePeriodMillis(long v) { leafExchangePeriodMillis = v; return this; }
         public Builder rowExchangePeriodMillis(long v) { rowExchangePeriodMillis = v; return this; }
         public Builder rowSweepAfterJoin(boolean v) { rowSweepAfterJoin = v; return this; }
@@ -199,8 +232,9 @@ public record OverlayConfig(
         public Builder snapshotPeriodMillis(long v) { snapshotPeriodMillis = v; return this; }
 
         public OverlayConfig build() {
-            return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis,
-                    tablePingPeriodMillis, leafExchangePeriodMillis, rowExchangePeriodMillis, rowSweepAfterJoin, gracePeriodMillis,
+            return new OverlayConfig(leafSetSize, cellCapacity, proximity, pingPeriodMillis, watchedLeaves,
+                    tablePingPeriodMillis, obituarySends, obituaryPushFanout, obituaryPushGapMillis, leafExchangePeriodMillis, rowExchangePeriodMillis,
+                    rowExchangeMaxBackoff, rowSweepAfterJoin, gracePeriodMillis,
                     failureProbes, minRtoMillis,
                     maxRtoMillis, rtoMarginMillis, initialRtoMillis, joinRetryMillis, joinTimeoutMillis, reprobePeriodMillis,
                     reprobeBatch, removedMemoryMillis, maxRemembered, probeMemoryMillis, maxProbeMemory,

@@ -3,6 +3,7 @@ package net.ctracker.overlay;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -29,6 +30,7 @@ import net.ctracker.overlay.message.Message.LeafExchange;
 import net.ctracker.overlay.message.Message.Lookup;
 import net.ctracker.overlay.message.Message.LookupReply;
 import net.ctracker.overlay.message.Message.Piggy;
+import net.ctracker.overlay.message.Message.Obituary;
 import net.ctracker.overlay.message.Message.Ping;
 import net.ctracker.overlay.message.Message.Route;
 import net.ctracker.overlay.message.Message.Routed;
@@ -80,13 +82,15 @@ public final class OverlayNode {
     private final Set<String> probing = new HashSet<>();
     /** Neighbours that missed an acknowledgement and are being re-probed, with what waits on the verdict. */
     private final Map<NodeKey, Suspicion> suspects = new HashMap<>();
+    /** Failed or departed nodes, newest last, with the time of death and how many more PINGs carry the notice. */
+    private final LinkedHashMap<NodeKey, Obit> obituaries = new LinkedHashMap<>();
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
     private final Map<Long, PendingLookup> lookups = new HashMap<>();
     private final OverlayCounters counters;
 
     private boolean started;
     private boolean joined;
-    private boolean stopped;
+    private volatile boolean stopped;
     private List<String> bootstrap = List.of();
     private int bootstrapCursor;
     private String currentBootstrap;
@@ -97,10 +101,32 @@ public final class OverlayNode {
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
     private final List<Periodic> periodics = new ArrayList<>();
     private long nextRequestId = 1;
+    private long tableAdmissions;
+    private long tableAdmissionsAtLastRowExchange = -1;
+    private int rowExchangeInterval = 1;
+    private int rowExchangeRoundsToSkip;
+    private long lastPushMillis = Long.MIN_VALUE / 2;
+    private boolean pushScheduled;
+    private final boolean[] leafRecheckScheduled = new boolean[2];
 
     private volatile NodeSnapshot snapshot;
 
     private record Removed(NodeHandle handle, long atMillis) {
+    }
+
+    /**
+     * A death notice to pass on: when the node was found dead (local clock), PINGs left to carry it,
+     * and whether the nearest leaves have yet to be told.
+     */
+    private static final class Obit {
+        final long diedAtMillis;
+        int sendsLeft;
+        boolean ringPending = true;
+
+        Obit(long diedAtMillis, int sendsLeft) {
+            this.diedAtMillis = diedAtMillis;
+            this.sendsLeft = sendsLeft;
+        }
     }
 
     /** A neighbour under verification: tasks waiting for the verdict; once avoided, routing goes around it. */
@@ -175,15 +201,23 @@ public final class OverlayNode {
     }
 
     /** Inbound message from the transport: decoded envelope. */
-    public void receive(Envelope envelope) {
-        receive(envelope.from(), envelope.message());
+    public boolean receive(Envelope envelope) {
+        return receive(envelope.from(), envelope.message());
     }
 
-    /** Inbound message from the transport. Returns at once; the message is handled on the event loop. */
-    public void receive(NodeHandle from, Message message) {
+    /**
+     * Inbound message from the transport. Returns at once; the message is handled on the event loop.
+     * Returns false once the node has left or shut down: the transport must then not acknowledge the
+     * message (an acknowledgement is proof of life to the sender).
+     */
+    public boolean receive(NodeHandle from, Message message) {
         Objects.requireNonNull(from);
         Objects.requireNonNull(message);
+        if (stopped) {
+            return false;
+        }
         scheduler.execute(() -> handle(from, message));
+        return true;
     }
 
     /** Registers the application for {@code appType}, replacing any earlier one. */
@@ -491,8 +525,9 @@ public final class OverlayNode {
             if (!m.joined()) {
                 dropNeighbour(from, true);
             }
-        } else if (message instanceof Ping) {
-            // the transport acknowledgement is the answer
+        } else if (message instanceof Ping m) {
+            // the transport acknowledgement is the answer; the notices it carries are passed on
+            m.obituaries().forEach(this::onObituary);
         } else if (message instanceof LeafExchange m) {
             onLeafExchange(from, m);
         } else if (message instanceof RowExchange m) {
@@ -522,6 +557,7 @@ public final class OverlayNode {
         if (message instanceof Update u && !u.joined()) {
             return;
         }
+        obituaries.remove(from.key()); // alive after all: stop passing on its death
         Neighbour n = neighbours.get(from.key());
         if (n != null && !n.handle().address().equals(from.address())) {
             // the same key at a new address: a restarted node; forget the old incarnation
@@ -554,7 +590,7 @@ public final class OverlayNode {
         }
         m.entries().forEach(this::consider);
         if (m.replyWanted()) {
-            int row = self.key().sharedPrefixLength(from.key());
+            int row = Math.min(m.row(), self.key().sharedPrefixLength(from.key()));
             if (row < NodeKey.DIGITS) {
                 send(from, new RowExchange(row, rowWithSelf(row), false), rtt -> { }, () -> { });
             }
@@ -734,7 +770,7 @@ public final class OverlayNode {
             }
         }
         probing.add(h.address());
-        send(h, new Ping(), rtt -> {
+        send(h, ping(), rtt -> {
             probing.remove(h.address());
             if (!admit(h, rtt)) {
                 remember(probedAt, key, scheduler.nowMillis(), config.maxProbeMemory());
@@ -767,6 +803,9 @@ public final class OverlayNode {
             return false;
         }
         neighbours.put(key, n);
+        if (offer.admitted()) {
+            tableAdmissions++;
+        }
         if (offer.evicted() != null) {
             evicted.add(offer.evicted());
         }
@@ -781,6 +820,12 @@ public final class OverlayNode {
         }
         if (inLeafSet) {
             notifyLeafChange(h, true);
+            if (joined) {
+                // a new leaf hears of all our leaves and contacts those it lacks: this is what
+                // merges leaf sets quickly after a partition heals or many nodes join, at no
+                // cost while the leaf set is stable
+                send(h, new LeafExchange(leafHandlesWithSelf(), false), rtt -> { }, () -> { });
+            }
         }
         return true;
     }
@@ -799,6 +844,11 @@ public final class OverlayNode {
         if (n == null) {
             return;
         }
+        if (failed) {
+            // only a neighbour that failed verification (or said goodbye) is announced, never a
+            // candidate whose single probe went unanswered
+            publishObituary(key, scheduler.nowMillis());
+        }
         counters.neighboursRemoved++;
         boolean clockwise = leafSet.onClockwiseSide(key);
         boolean counterClockwise = leafSet.onCounterClockwiseSide(key);
@@ -815,10 +865,10 @@ public final class OverlayNode {
             }
             if (failed) {
                 if (clockwise) {
-                    askForLeaves(leafSet.farthest(true));
+                    repairLeafSide(true);
                 }
                 if (counterClockwise) {
-                    askForLeaves(leafSet.farthest(false));
+                    repairLeafSide(false);
                 }
             }
         }
@@ -895,6 +945,25 @@ public final class OverlayNode {
         Suspicion suspicion = suspects.remove(key);
         if (suspicion != null) {
             suspicion.waiting.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Asks the farthest live member of a side that lost a member for its leaf set, and once more half
+     * a ping period later: after many failures at once, that member was often still repairing its own
+     * leaf set when it answered.
+     */
+    private void repairLeafSide(boolean clockwise) {
+        askForLeaves(leafSet.farthest(clockwise));
+        int side = clockwise ? 0 : 1;
+        if (!leafRecheckScheduled[side]) {
+            leafRecheckScheduled[side] = true;
+            scheduler.schedule(config.pingPeriodMillis() / 2, () -> {
+                leafRecheckScheduled[side] = false;
+                if (!stopped) {
+                    askForLeaves(leafSet.farthest(clockwise));
+                }
+            });
         }
     }
 
@@ -1036,43 +1105,197 @@ public final class OverlayNode {
         p.next = scheduler.schedule(1 + random.nextLong(period), p);
     }
 
+    /**
+     * Pings the nearest {@code watchedLeaves} on each side that were not heard from within the ping
+     * period, or all of them when this node has death notices they have not been sent yet. The
+     * random pushes and scheduled PINGs spread a notice to almost every node within seconds; this
+     * ring of nearest neighbours makes sure the rest hear of it within a ping period or two.
+     */
     private void pingQuietLeaves() {
         long now = scheduler.nowMillis();
-        for (Neighbour n : leafSet.members()) {
-            if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
-                send(n.handle(), new Ping(), rtt -> { }, () -> { });
+        boolean news = obituaries.values().stream().anyMatch(o -> o.ringPending);
+        Ping withNews = news ? ping(true) : null;
+        for (Neighbour n : watchedLeaves()) {
+            if (news) {
+                send(n.handle(), withNews, rtt -> { }, () -> { });
+            } else if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
+                send(n.handle(), ping(), rtt -> { }, () -> { });
             }
         }
     }
 
+    private Set<Neighbour> watchedLeaves() {
+        Set<Neighbour> watched = new HashSet<>();
+        List<Neighbour> cw = leafSet.clockwise();
+        List<Neighbour> ccw = leafSet.counterClockwise();
+        watched.addAll(cw.subList(0, Math.min(config.watchedLeaves(), cw.size())));
+        watched.addAll(ccw.subList(0, Math.min(config.watchedLeaves(), ccw.size())));
+        return watched;
+    }
+
+    /** Pings the other leaf-set members and the table entries not heard from within the table ping period. */
     private void pingQuietTableEntries() {
         long now = scheduler.nowMillis();
-        for (Neighbour n : table.all()) {
-            if (!leafSet.contains(n.key()) && now - n.lastHeardMillis() >= config.tablePingPeriodMillis()) {
-                send(n.handle(), new Ping(), rtt -> { }, () -> { });
+        Set<Neighbour> watched = watchedLeaves();
+        for (Neighbour n : neighbours.values()) {
+            if (!watched.contains(n) && now - n.lastHeardMillis() >= config.tablePingPeriodMillis()) {
+                send(n.handle(), ping(), rtt -> { }, () -> { });
             }
         }
     }
 
+    /** Leaf-set exchange with one random member on each side, reply wanted: gaps left by lost updates close. */
     private void exchangeLeafSet() {
         List<NodeHandle> mine = leafHandlesWithSelf();
-        for (Neighbour n : leafSet.members()) {
-            send(n.handle(), new LeafExchange(mine, false), rtt -> { }, () -> { });
+        Set<Neighbour> partners = new HashSet<>();
+        for (List<Neighbour> side : List.of(leafSet.clockwise(), leafSet.counterClockwise())) {
+            if (!side.isEmpty()) {
+                partners.add(side.get(random.nextInt(side.size())));
+            }
+        }
+        for (Neighbour n : partners) {
+            send(n.handle(), new LeafExchange(mine, true), rtt -> { }, () -> { });
         }
     }
 
-    /** Pastry-style route-set maintenance: swap each non-empty row with a random entry of that row. */
+    /**
+     * Pastry-style route-set maintenance: swap each non-empty row, at random either with a random entry
+     * of that row (diversity) or with the nearest node sharing at least that many digits (whose row
+     * holds nodes near it, and so near us: this is what brings far-away table entries home quickly).
+     * While a round admits nothing to the table, the next rounds are spaced out, up to
+     * {@code rowExchangeMaxBackoff} periods apart.
+     */
     private void exchangeRows() {
+        if (rowExchangeRoundsToSkip > 0) {
+            rowExchangeRoundsToSkip--;
+            return;
+        }
+        rowExchangeInterval = tableAdmissions == tableAdmissionsAtLastRowExchange
+                ? Math.min(2 * rowExchangeInterval, config.rowExchangeMaxBackoff()) : 1;
+        rowExchangeRoundsToSkip = rowExchangeInterval - 1;
+        tableAdmissionsAtLastRowExchange = tableAdmissions;
         for (int row : table.nonEmptyRows()) {
             List<Neighbour> entries = table.row(row);
-            Neighbour partner = entries.get(random.nextInt(entries.size()));
+            Neighbour partner = random.nextBoolean() ? nearestSharing(row) : null;
+            if (partner == null) {
+                partner = entries.get(random.nextInt(entries.size()));
+            }
             send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
+        }
+    }
+
+    /** The measured neighbour with the lowest RTT among those sharing at least {@code row} digits with this node. */
+    private Neighbour nearestSharing(int row) {
+        Neighbour best = null;
+        for (Neighbour n : neighbours.values()) {
+            if (n.rtt().hasSample() && !avoided(n) && self.key().sharedPrefixLength(n.key()) >= row
+                    && (best == null || n.rtt().srttMillis() < best.rtt().srttMillis())) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    // =================================================================== death notices
+
+    private Ping ping() {
+        return ping(false);
+    }
+
+    /**
+     * A PING carrying the notices that still have sends left, those sent least so far first; for the
+     * nearest leaves ({@code ring}), those they have not been sent yet come first.
+     */
+    private Ping ping(boolean ring) {
+        if (obituaries.isEmpty()) {
+            return new Ping();
+        }
+        long now = scheduler.nowMillis();
+        List<Map.Entry<NodeKey, Obit>> due = new ArrayList<>();
+        for (Map.Entry<NodeKey, Obit> e : obituaries.entrySet()) {
+            if (e.getValue().sendsLeft > 0 || (ring && e.getValue().ringPending)) {
+                due.add(e);
+            }
+        }
+        Comparator<Map.Entry<NodeKey, Obit>> order = Comparator.comparingInt(e -> -e.getValue().sendsLeft);
+        if (ring) {
+            order = Comparator.<Map.Entry<NodeKey, Obit>, Boolean>comparing(e -> !e.getValue().ringPending).thenComparing(order);
+        }
+        due.sort(order);
+        List<Obituary> out = new ArrayList<>();
+        for (Map.Entry<NodeKey, Obit> e : due.subList(0, Math.min(due.size(), MessageCodec.MAX_OBITUARIES))) {
+            Obit o = e.getValue();
+            o.sendsLeft = Math.max(0, o.sendsLeft - 1);
+            if (ring) {
+                o.ringPending = false;
+            }
+            out.add(new Obituary(e.getKey(), Math.max(0, now - o.diedAtMillis)));
+        }
+        return new Ping(out);
+    }
+
+    private void publishObituary(NodeKey key, long diedAtMillis) {
+        Obit known = obituaries.get(key);
+        if (config.obituarySends() > 0 && (known == null || known.diedAtMillis < diedAtMillis - config.gracePeriodMillis())) {
+            remember(obituaries, key, new Obit(diedAtMillis, config.obituarySends()), config.maxRemembered());
+            pushObituaries();
+        }
+    }
+
+    /**
+     * News of a death goes out at once to {@code obituaryPushFanout} random neighbours (news learnt
+     * within {@code obituaryPushGapMillis} of the last push waits for the next one), not only with the
+     * next scheduled PINGs, which at the table ping period would take minutes to reach every table.
+     */
+    private void pushObituaries() {
+        if (pushScheduled || config.obituaryPushFanout() == 0) {
+            return;
+        }
+        long wait = Math.max(0, lastPushMillis + config.obituaryPushGapMillis() - scheduler.nowMillis());
+        pushScheduled = true;
+        scheduler.schedule(wait, () -> {
+            pushScheduled = false;
+            if (stopped) {
+                return;
+            }
+            lastPushMillis = scheduler.nowMillis();
+            List<Neighbour> all = new ArrayList<>(neighbours.values());
+            for (int i = 0; i < Math.min(config.obituaryPushFanout(), all.size()); i++) {
+                Collections.swap(all, i, i + random.nextInt(all.size() - i));
+                if (!avoided(all.get(i))) {
+                    send(all.get(i).handle(), ping(), rtt -> { }, () -> { });
+                }
+            }
+        });
+    }
+
+    /**
+     * Another node says {@code o.key()} failed or left. If it is our neighbour and we have not heard
+     * from it since, we verify it ourselves, exactly as if it had missed an acknowledgement: if it
+     * fails, it is removed. A notice is a hint, never a verdict, so a stale one (a healed partition,
+     * a table entry not pinged for minutes) cannot remove a live node. Every node passes the notice
+     * on once, at once (verification would slow the spread by a probe timeout a hop).
+     */
+    private void onObituary(Obituary o) {
+        NodeKey key = o.key();
+        long diedAt = scheduler.nowMillis() - Math.min(o.ageMillis(), config.removedMemoryMillis());
+        Obit known = obituaries.get(key);
+        if (key.equals(self.key()) || (known != null && known.diedAtMillis >= diedAt - config.gracePeriodMillis())) {
+            return;
+        }
+        publishObituary(key, diedAt);
+        Neighbour n = neighbours.get(key);
+        // heard from well after the reported death: the notice is stale (the margin covers messages
+        // that were in flight and clock skew between nodes)
+        if (n != null && n.lastHeardMillis() <= diedAt + config.maxRtoMillis() && !suspects.containsKey(key)) {
+            suspect(n.handle(), () -> { });
         }
     }
 
     private void reprobeRemoved() {
         long now = scheduler.nowMillis();
         removed.values().removeIf(r -> now - r.atMillis() > config.removedMemoryMillis());
+        obituaries.values().removeIf(o -> now - o.diedAtMillis > config.removedMemoryMillis());
         List<Removed> due = new ArrayList<>();
         for (Removed r : removed.values()) {
             if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().address())) {

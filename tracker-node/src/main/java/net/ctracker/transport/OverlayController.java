@@ -74,7 +74,10 @@ public class OverlayController {
         if (node == null) {
             return problem(HttpStatus.SERVICE_UNAVAILABLE, "this node is still starting");
         }
-        node.receive(envelope);
+        if (!node.receive(envelope)) {
+            // not acknowledged: to the sender an acknowledgement is proof that this node is alive
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "this node has left the overlay");
+        }
         return ResponseEntity.noContent().build();
     }
 

@@ -176,4 +176,14 @@ public abstract class OverlayContractTest {
                 n.snapshot().leafSet().stream().noneMatch(l -> l.key().equals(gone))
                         && n.snapshot().routingTable().stream().noneMatch(t -> t.key().equals(gone))), LIMIT);
     }
+
+    @Test
+    @Order(7)
+    void aNodeThatHasLeftAcknowledgesNothing() {
+        OverlayNode leaver = nodes.get(3);
+        CompletableFuture<Void> sent = nodes.get(0).sendDirect(leaver.handle(), APP, new byte[] {7});
+        cluster.awaitTrue("send to the leaver settled", sent::isDone, LIMIT);
+        assertThat(sent).as("an acknowledgement would be proof of life").isCompletedExceptionally();
+        assertThat(directs.getOrDefault(leaver.handle().key(), List.of())).isEmpty();
+    }
 }

@@ -43,8 +43,11 @@ class OverlayOverThreadsTest {
                 callback.failed("connection refused");
                 return;
             }
-            target.receive(MessageCodec.decode(body));
-            callback.acknowledged();
+            if (target.receive(MessageCodec.decode(body))) {
+                callback.acknowledged();
+            } else {
+                callback.failed("503 this node has left the overlay");
+            }
         });
     };
 

@@ -90,8 +90,20 @@ public sealed interface Message {
         }
     }
 
-    /** Liveness probe; the transport's acknowledgement is the answer. */
-    record Ping() implements Message {
+    /**
+     * Liveness probe; the transport's acknowledgement is the answer. It also carries notices of
+     * nodes the sender (or someone it heard from) found dead, {@code ageMillis} ago, so failures
+     * spread to every table without extra messages.
+     */
+    record Ping(List<Obituary> obituaries) implements Message {
+        public Ping {
+            obituaries = List.copyOf(obituaries);
+        }
+
+        public Ping() {
+            this(List.of());
+        }
+
         @Override
         public MessageType type() {
             return MessageType.PING;
@@ -225,6 +237,15 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.LOOKUP_REPLY;
+        }
+    }
+
+    /** A node found dead {@code ageMillis} before the message was sent. */
+    record Obituary(NodeKey key, long ageMillis) {
+        public Obituary {
+            if (ageMillis < 0) {
+                throw new IllegalArgumentException("negative age");
+            }
         }
     }
 }

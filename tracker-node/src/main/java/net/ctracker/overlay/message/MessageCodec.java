@@ -37,7 +37,7 @@ import net.ctracker.overlay.routing.NodeKey;
  * JOIN_ACK      leafSet:list(handle)
  * JOIN_NACK     retryAfterMillis:i64 (>= 0) senderJoined:bool
  * UPDATE        joined:bool
- * PING          (empty)
+ * PING          obituaries:list(key:20 ageMillis:i64 (>= 0))
  * LEAF_EXCHANGE leaves:list(handle) replyWanted:bool
  * ROW_EXCHANGE  row:u8 entries:list(handle) replyWanted:bool
  * ROUTE         key:20 origin:handle hops:u8 appType:str8 payload:(length:i32 bytes)
@@ -49,7 +49,7 @@ import net.ctracker.overlay.routing.NodeKey;
  * Limits (checked on both encode and decode, the error names the offset): whole body
  * {@value #MAX_BODY_BYTES} bytes; address {@value #MAX_ADDRESS_BYTES}; region and application type
  * {@value #MAX_LABEL_BYTES}; payload {@value #MAX_PAYLOAD_BYTES}; handles per list
- * {@value #MAX_HANDLES}; path length and hops {@value #MAX_PATH}; rows below {@value NodeKey#DIGITS}.
+ * {@value #MAX_HANDLES}; obituaries per PING {@value #MAX_OBITUARIES}; path length and hops {@value #MAX_PATH}; rows below {@value NodeKey#DIGITS}.
  * Trailing bytes are an error. Integrity and authenticity (HMAC with a cluster secret) are the
  * transport's concern, outside this format.
  */
@@ -58,6 +58,8 @@ public final class MessageCodec {
     public static final int VERSION = 1;
     public static final int MAX_BODY_BYTES = 128 * 1024;
     public static final int MAX_ADDRESS_BYTES = 255;
+    /** Failure notices carried by one PING. */
+    public static final int MAX_OBITUARIES = 128;
     public static final int MAX_LABEL_BYTES = 64;
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     public static final int MAX_HANDLES = 128;
@@ -90,8 +92,12 @@ public final class MessageCodec {
             w.bool(m.senderJoined());
         } else if (message instanceof Update m) {
             w.bool(m.joined());
-        } else if (message instanceof Ping) {
-            // no body
+        } else if (message instanceof Ping m) {
+            w.count(m.obituaries().size(), MAX_OBITUARIES);
+            for (Message.Obituary o : m.obituaries()) {
+                w.key(o.key());
+                w.i64(o.ageMillis());
+            }
         } else if (message instanceof LeafExchange m) {
             w.handles(m.leaves());
             w.bool(m.replyWanted());
@@ -266,7 +272,7 @@ public final class MessageCodec {
                 yield new JoinNack(delay, r.bool());
             }
             case UPDATE -> new Update(r.bool());
-            case PING -> new Ping();
+            case PING -> new Ping(r.obituaries());
             case LEAF_EXCHANGE -> new LeafExchange(r.handles(), r.bool());
             case ROW_EXCHANGE -> new RowExchange(r.row(), r.handles(), r.bool());
             case ROUTE -> new Route(r.key(), r.handle(), r.u8Limited(MAX_PATH, "hops"),
@@ -401,6 +407,21 @@ public final class MessageCodec {
             List<NodeKey> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(key());
+            }
+            return out;
+        }
+
+        List<Message.Obituary> obituaries() {
+            int n = count(MAX_OBITUARIES);
+            List<Message.Obituary> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                NodeKey key = key();
+                int at = offset();
+                long age = i64();
+                if (age < 0) {
+                    throw new MessageFormatException(Reason.BAD_VALUE, at, "negative obituary age");
+                }
+                out.add(new Message.Obituary(key, age));
             }
             return out;
         }

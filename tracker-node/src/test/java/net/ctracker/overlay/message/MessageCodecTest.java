@@ -22,6 +22,7 @@ import net.ctracker.overlay.message.Message.LeafExchange;
 import net.ctracker.overlay.message.Message.Lookup;
 import net.ctracker.overlay.message.Message.LookupReply;
 import net.ctracker.overlay.message.Message.Piggy;
+import net.ctracker.overlay.message.Message.Obituary;
 import net.ctracker.overlay.message.Message.Ping;
 import net.ctracker.overlay.message.Message.Route;
 import net.ctracker.overlay.message.Message.RowExchange;
@@ -60,6 +61,7 @@ class MessageCodecTest {
                 new Update(true),
                 new Update(false),
                 new Ping(),
+                new Ping(List.of(new Obituary(key, 12_345), new Obituary(FROM.key(), 0))),
                 new LeafExchange(handles(16), true),
                 new RowExchange(39, handles(48), false),
                 new Route(key, FROM, 2, "tracker.publish", payload),
@@ -154,6 +156,25 @@ class MessageCodecTest {
         assertThat(rejection(direct).reason()).isEqualTo(Reason.LENGTH_LIMIT);
 
         assertThat(rejection(new byte[MessageCodec.MAX_BODY_BYTES + 1]).reason()).isEqualTo(Reason.TOO_LARGE);
+    }
+
+    @Test
+    void rejectsANegativeObituaryAgeAndTooManyObituaries() {
+        byte[] body = MessageCodec.encode(new Envelope(FROM, new Ping(List.of(new Obituary(FROM.key(), 5)))));
+        ByteBuffer.wrap(body).putLong(body.length - 8, -1);
+        MessageFormatException e = rejection(body);
+        assertThat(e.reason()).isEqualTo(Reason.BAD_VALUE);
+        assertThat(e.offset()).isEqualTo(body.length - 8);
+
+        byte[] empty = MessageCodec.encode(new Envelope(FROM, new Ping()));
+        ByteBuffer.wrap(empty).putShort(empty.length - 2, (short) (MessageCodec.MAX_OBITUARIES + 1));
+        MessageFormatException many = rejection(empty);
+        assertThat(many.reason()).isEqualTo(Reason.COUNT_LIMIT);
+        assertThat(many.offset()).isEqualTo(empty.length - 2);
+
+        List<Obituary> tooMany = Collections.nCopies(MessageCodec.MAX_OBITUARIES + 1, new Obituary(FROM.key(), 1));
+        assertThatThrownBy(() -> MessageCodec.encode(new Envelope(FROM, new Ping(tooMany))))
+                .isInstanceOfSatisfying(MessageFormatException.class, x -> assertThat(x.reason()).isEqualTo(Reason.COUNT_LIMIT));
     }
 
     @Test

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import net.ctracker.overlay.OverlayConfig;
+import net.ctracker.overlay.message.Message.Obituary;
+import net.ctracker.overlay.message.Message.Ping;
 import net.ctracker.overlay.message.MessageType;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
@@ -77,12 +79,50 @@ class OverlaySimulationTest {
     }
 
     @Test
+    void steadyStateMaintenanceStaysWithinThirtyMessagesPerNodePerMinute(long seed) {
+        SimOverlay overlay = thousandJoinedOneAtATime(seed);
+        overlay.run(3 * 60_000); // joins over: the route-set sweeps and first row exchanges are done
+        long before = overlay.network().messages();
+        overlay.run(5 * 60_000);
+
+        double perNodePerMinute = (overlay.network().messages() - before) / (double) overlay.live().size() / 5;
+        assertThat(perNodePerMinute).isLessThanOrEqualTo(30.0);
+        assertThat(overlay.checkRouting(100, 10).consistency()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aStaleDeathNoticeNeverRemovesALiveNode(long seed) {
+        SimOverlay overlay = new SimOverlay(seed, CONFIG, regions());
+        overlay.joinOneAtATime(60, SETTLE_MILLIS);
+        overlay.run(10_000);
+        SimHost alive = overlay.live().get(5);
+        SimHost gossip = overlay.live().get(6);
+        List<SimHost> holders = overlay.live().stream()
+                .filter(h -> h.node().neighbourHandles().contains(alive.handle())).toList();
+        assertThat(holders).isNotEmpty();
+
+        // every holder is told, as if by a PING, that the node has just died (e.g. a notice from the
+        // other side of a partition): each must check for itself, and keep it
+        Ping notice = new Ping(List.of(new Obituary(alive.handle().key(), 0)));
+        holders.forEach(h -> h.node().receive(gossip.handle(), notice));
+        overlay.run(2 * CONFIG.maxRtoMillis());
+
+        for (SimHost h : holders) {
+            assertThat(h.node().neighbourHandles()).as("%s verified the notice itself", h).contains(alive.handle());
+        }
+        assertThat(overlay.inexactLeafSets()).isZero();
+    }
+
+    @Test
     void tenPercentFailingAtOnceIsRepairedWithinThreeMaintenancePeriods(long seed) {
         SimOverlay overlay = new SimOverlay(seed, CONFIG, regions());
         overlay.joinOneAtATime(1_000, SETTLE_MILLIS);
         overlay.run(5_000);
 
         overlay.killFraction(0.10);
+        // table entries are pinged only every tablePingPeriod (5 min): within one minute, dead entries
+        // can only have gone through the death notices
+        assertThat(CONFIG.tablePingPeriodMillis()).isGreaterThan(3 * CONFIG.pingPeriodMillis());
         overlay.run(3 * CONFIG.pingPeriodMillis());
 
         assertThat(overlay.deadEntries()).as("leaf-set and table entries naming dead nodes").isZero();
@@ -190,7 +230,11 @@ class OverlaySimulationTest {
         overlay.joinOneAtATime(30, SETTLE_MILLIS);
         SimHost victim = overlay.live().get(7);
         victim.kill();
-        overlay.run(2 * CONFIG.pingPeriodMillis() + CONFIG.maxRtoMillis());
+        // rejoin as soon as every node has dropped it, so that all removals are within the grace period
+        long deadline = overlay.sim().now() + 2 * CONFIG.pingPeriodMillis() + CONFIG.maxRtoMillis();
+        while (overlay.deadEntries() > 0 && overlay.sim().now() < deadline) {
+            overlay.run(500);
+        }
         assertThat(overlay.deadEntries()).isZero();
 
         SimHost reborn = overlay.addNode(victim.handle().key());

@@ -116,8 +116,7 @@ public final class SimNetwork implements Transport {
         Message delivered = carried;
         NodeHandle deliveredFrom = sender;
         sim.after(oneWay, target, () -> {
-            target.node().receive(deliveredFrom, delivered);
-            if (!reachable(target, source) || dropped()) {
+            if (!target.node().receive(deliveredFrom, delivered) || !reachable(target, source) || dropped()) {
                 lost++;
                 return;
             }
