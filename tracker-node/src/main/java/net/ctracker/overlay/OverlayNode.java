@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -1125,7 +1126,7 @@ public final class OverlayNode {
     }
 
     private Set<Neighbour> watchedLeaves() {
-        Set<Neighbour> watched = new HashSet<>();
+        Set<Neighbour> watched = new LinkedHashSet<>(); // insertion order: the simulator must replay exactly
         List<Neighbour> cw = leafSet.clockwise();
         List<Neighbour> ccw = leafSet.counterClockwise();
         watched.addAll(cw.subList(0, Math.min(config.watchedLeaves(), cw.size())));
@@ -1147,7 +1148,7 @@ public final class OverlayNode {
     /** Leaf-set exchange with one random member on each side, reply wanted: gaps left by lost updates close. */
     private void exchangeLeafSet() {
         List<NodeHandle> mine = leafHandlesWithSelf();
-        Set<Neighbour> partners = new HashSet<>();
+        Set<Neighbour> partners = new LinkedHashSet<>();
         for (List<Neighbour> side : List.of(leafSet.clockwise(), leafSet.counterClockwise())) {
             if (!side.isEmpty()) {
                 partners.add(side.get(random.nextInt(side.size())));

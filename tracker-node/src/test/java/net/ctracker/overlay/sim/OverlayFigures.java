@@ -209,10 +209,11 @@ public class OverlayFigures {
         line("Session times are exponential with the given median; every departure is a crash (no leave");
         line("message) and is replaced by a new node joining through a random live member. After 10 minutes");
         line("of churn, 3,000 lookups are issued over 10 minutes from random live nodes. Correct = the answer");
-        line("names the live node numerically closest to the key when the answer arrives.");
+        line("names the live node numerically closest to the key when the answer arrives. Messages: all");
+        line("overlay messages (joins, maintenance, notices, lookups) per live node per minute over those 20 minutes.");
         line("");
-        line("| median session | departures/min | lookups correct | wrong root | failed (timeout) | mean hops |");
-        line("|---|---|---|---|---|---|");
+        line("| median session | departures/min | lookups correct | wrong root | failed (timeout) | mean hops | messages/node/min |");
+        line("|---|---|---|---|---|---|---|");
         for (int medianMinutes : new int[] {60, 10, 2}) {
             SimOverlay overlay = build(1_000, DEFAULTS);
             long medianMillis = medianMinutes * 60_000L;
@@ -222,11 +223,13 @@ public class OverlayFigures {
                 scheduleDeparture(overlay, h, medianMillis, random, departures);
             }
             long churnStart = overlay.sim().now();
+            long messagesBefore = overlay.network().messages();
             overlay.run(10 * 60_000);
             SimOverlay.LookupReport r = overlay.lookups(3_000, 10 * 60_000);
             double minutes = (overlay.sim().now() - churnStart) / 60_000.0;
-            line("| %d min | %.1f | %.2f%% | %d | %d | %.2f |", medianMinutes, departures[0] / minutes,
-                    100 * r.correctness(), r.wrong(), r.failed(), r.meanHops());
+            double messages = (overlay.network().messages() - messagesBefore) / (double) overlay.live().size() / minutes;
+            line("| %d min | %.1f | %.2f%% | %d | %d | %.2f | %.1f |", medianMinutes, departures[0] / minutes,
+                    100 * r.correctness(), r.wrong(), r.failed(), r.meanHops(), messages);
         }
     }
 
