@@ -15,8 +15,11 @@ import net.ctracker.swarm.SwarmCounts;
  */
 public final class AnnounceResponseWriter {
 
-    /** What every announce reply carries besides the peers. */
-    public record ReplySettings(int intervalSeconds, int minIntervalSeconds, byte[] trackerId, String warningMessage) {
+    /**
+     * What every announce reply carries besides the peers. Byte strings are encoded once here, not
+     * per reply: {@code warningMessage} is UTF-8, null or empty for none.
+     */
+    public record ReplySettings(int intervalSeconds, int minIntervalSeconds, byte[] trackerId, byte[] warningMessage) {
     }
 
     private AnnounceResponseWriter() {
@@ -54,8 +57,8 @@ public final class AnnounceResponseWriter {
         if (settings.trackerId() != null) {
             w.string("tracker id").bytes(settings.trackerId());
         }
-        if (settings.warningMessage() != null && !settings.warningMessage().isEmpty()) {
-            w.string("warning message").text(settings.warningMessage());
+        if (settings.warningMessage() != null && settings.warningMessage().length > 0) {
+            w.string("warning message").bytes(settings.warningMessage());
         }
         w.end();
     }

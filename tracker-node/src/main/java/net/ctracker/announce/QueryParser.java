@@ -3,7 +3,9 @@ package net.ctracker.announce;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import net.ctracker.swarm.AnnounceEvent;
 import net.ctracker.swarm.InfoHash;
@@ -70,7 +72,7 @@ public final class QueryParser {
                     event = AnnounceEvent.parse(word);
                     if (event == null) {
                         throw new TrackerRequestException(FailureReason.UNKNOWN_EVENT,
-                                "unknown event '" + printable(word) + "': use started, stopped, completed or leave it empty");
+                                "unknown event '" + printable(word) + "': use started, stopped, completed, paused or leave it empty");
                     }
                 }
                 case COMPACT -> compact = !isZero(query, params.valueFrom, params.end);
@@ -85,10 +87,7 @@ public final class QueryParser {
         if (infoHash == null) {
             throw new TrackerRequestException(FailureReason.MISSING_INFO_HASH);
         }
-        if (infoHash.length != InfoHash.LENGTH) {
-            throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
-                    "info_hash must be 20 bytes, got " + infoHash.length);
-        }
+        InfoHash hash = infoHash(infoHash);
         if (peerId == null) {
             throw new TrackerRequestException(FailureReason.MISSING_PEER_ID);
         }
@@ -102,22 +101,17 @@ public final class QueryParser {
         if (port == 0 || port > 65535) {
             throw new TrackerRequestException(FailureReason.INVALID_PORT, "port must be from 1 to 65535, got " + port);
         }
-        return new AnnounceRequest(InfoHash.of(infoHash), peerId, (int) port, uploaded, downloaded,
+        return new AnnounceRequest(hash, peerId, (int) port, uploaded, downloaded,
                 left < 0 ? 1 : left, event, numwant, compact, noPeerId, ip, key, trackerId);
     }
 
     /** The info_hash values of a scrape, in order, duplicates dropped; at most {@code max}. */
     public static List<InfoHash> parseScrape(String query, int max) {
-        List<InfoHash> hashes = new ArrayList<>();
+        Set<InfoHash> hashes = new LinkedHashSet<>(); // a set: up to `max` (10,000) values, checked in O(1) each
         Params params = new Params(query);
         while (params.next()) {
             if (params.hasValue && param(query, params.nameFrom, params.nameTo) == INFO_HASH) {
-                byte[] raw = decode(query, params.valueFrom, params.end, "info_hash");
-                if (raw.length != InfoHash.LENGTH) {
-                    throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH,
-                            "info_hash must be 20 bytes, got " + raw.length);
-                }
-                InfoHash h = InfoHash.of(raw);
+                InfoHash h = infoHash(decode(query, params.valueFrom, params.end, "info_hash"));
                 if (!hashes.contains(h)) {
                     if (hashes.size() >= max) {
                         throw new TrackerRequestException(FailureReason.TOO_MANY_INFO_HASHES,
@@ -127,7 +121,14 @@ public final class QueryParser {
                 }
             }
         }
-        return hashes;
+        return new ArrayList<>(hashes);
+    }
+
+    private static InfoHash infoHash(byte[] raw) {
+        if (raw.length != InfoHash.LENGTH) {
+            throw new TrackerRequestException(FailureReason.INVALID_INFO_HASH, "info_hash must be 20 bytes, got " + raw.length);
+        }
+        return InfoHash.of(raw);
     }
 
     /** Walks {@code name=value&...} one parameter at a time, by offsets into the raw query. */

@@ -49,8 +49,7 @@ public final class TrackerService {
             return 404;
         }
         if (!"GET".equals(method)) {
-            metrics.rejected(FailureReason.METHOD_NOT_ALLOWED);
-            AnnounceResponseWriter.failure(out, FailureReason.METHOD_NOT_ALLOWED.message());
+            refuse(FailureReason.METHOD_NOT_ALLOWED, out);
             return 200;
         }
         String query = QueryParser.queryOf(target);

@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import net.ctracker.announce.AnnounceResponseWriter;
 import net.ctracker.announce.PublicHttpServer;
 import net.ctracker.announce.TrackerService;
@@ -32,6 +34,8 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TrackerProperties.class)
 public class TrackerConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerConfiguration.class);
 
     @Bean
     Clock clock() {
@@ -62,7 +66,7 @@ public class TrackerConfiguration {
                 : HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         var reply = new AnnounceResponseWriter.ReplySettings((int) p.announce().interval().toSeconds(),
                 (int) p.announce().minInterval().toSeconds(), trackerId.getBytes(StandardCharsets.UTF_8),
-                p.announce().warningMessage());
+                p.announce().warningMessage() == null ? null : p.announce().warningMessage().getBytes(StandardCharsets.UTF_8));
         return new TrackerService(store, new TrackerService.Settings(reply, p.announce().numwantDefault(),
                 p.announce().numwantMax(), p.scrape().maxHashes(), p.scrape().fullScrapeEnabled(), trusted), metrics);
     }
@@ -85,7 +89,14 @@ public class TrackerConfiguration {
             return t;
         });
         long period = p.store().sweepInterval().toMillis();
-        sweeper.scheduleWithFixedDelay(store::sweep, period, period, TimeUnit.MILLISECONDS);
+        // a task that throws is never run again by scheduleWithFixedDelay: log and carry on instead
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                store.sweep();
+            } catch (RuntimeException e) {
+                LOG.error("sweeping expired peers failed; the next sweep runs in {} ms", period, e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
         return sweeper;
     }
 

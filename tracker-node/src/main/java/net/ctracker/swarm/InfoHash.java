@@ -31,14 +31,6 @@ public final class InfoHash implements Comparable<InfoHash> {
         return new InfoHash(Arrays.copyOfRange(source, offset, offset + LENGTH));
     }
 
-    public static InfoHash fromHex(String hex) {
-        byte[] b = HexFormat.of().parseHex(hex);
-        if (b.length != LENGTH) {
-            throw new IllegalArgumentException("an info_hash is 40 hex digits");
-        }
-        return new InfoHash(b);
-    }
-
     public byte[] toBytes() {
         return bytes.clone();
     }

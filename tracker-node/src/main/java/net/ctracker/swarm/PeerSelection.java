@@ -54,7 +54,6 @@ public final class PeerSelection {
     private final Family v6;
     int complete;
     int incomplete;
-    int downloaded;
 
     public PeerSelection(int capacity) {
         this.capacity = capacity;
@@ -71,7 +70,6 @@ public final class PeerSelection {
         v6.count = 0;
         complete = 0;
         incomplete = 0;
-        downloaded = 0;
     }
 
     public Family v4() {
@@ -88,10 +86,6 @@ public final class PeerSelection {
 
     public int incomplete() {
         return incomplete;
-    }
-
-    public int downloaded() {
-        return downloaded;
     }
 
     Family family(int addressLength) {

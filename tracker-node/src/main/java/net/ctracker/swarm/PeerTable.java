@@ -101,14 +101,6 @@ final class PeerTable {
         return seen[slot];
     }
 
-    void copyEndpoint(int slot, byte[] target, int offset) {
-        System.arraycopy(data, slot * stride, target, offset, endpointLength);
-    }
-
-    void copyPeerId(int slot, byte[] target, int offset) {
-        System.arraycopy(data, slot * stride + endpointLength, target, offset, PeerId.LENGTH);
-    }
-
     /**
      * Visits up to {@code want} live peers in a random order and copies them to {@code out}.
      * A random start and a random odd step walk a power-of-two table as a permutation, so the cost

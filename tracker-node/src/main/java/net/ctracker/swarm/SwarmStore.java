@@ -101,7 +101,6 @@ public final class SwarmStore {
             int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick);
             out.complete = swarm.seeders();
             out.incomplete = swarm.leechers();
-            out.downloaded = swarm.downloaded;
             select(stripe.random, swarm, addressLength, seeder, slot,
                     Math.min(numwant, Math.min(out.capacity(), limits.maxNumwant())), tick - ttlTicks, out);
         } finally {
@@ -236,7 +235,6 @@ public final class SwarmStore {
         }
         out.complete = swarm.seeders();
         out.incomplete = swarm.leechers();
-        out.downloaded = swarm.downloaded;
         if (swarm.peers() == 0) {
             stripe.swarms.remove(infoHash);
             swarms.decrementAndGet();

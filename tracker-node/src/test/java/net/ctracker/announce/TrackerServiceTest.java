@@ -29,7 +29,8 @@ class TrackerServiceTest {
     private final PeerSelection selection = new PeerSelection(1000);
 
     private TrackerService service(List<String> trusted, boolean fullScrape) {
-        var reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "node-a".getBytes(StandardCharsets.US_ASCII), "be nice");
+        var reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "node-a".getBytes(StandardCharsets.US_ASCII),
+                "be nice".getBytes(StandardCharsets.UTF_8));
         return new TrackerService(store, new TrackerService.Settings(reply, 50, 200, 4, fullScrape,
                 TrustedNetworks.parse(trusted)), new TrackerMetrics(registry, store));
     }
