@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * Wires the node: the only place that constructs the core objects. The servlet container (actuator
- * and, later, overlay and admin) listens on {@code ctracker.internal-port}; the public port
+ * Wires the node: the only place that constructs the core objects. The servlet container (actuator,
+ * overlay messages and admin API) listens on {@code ctracker.internal-port}; the public port
  * {@code server.port} belongs to the Netty announce server.
  */
 @Configuration(proxyBeanMethods = false)
