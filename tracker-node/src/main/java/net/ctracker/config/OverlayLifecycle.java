@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -86,7 +87,12 @@ public class OverlayLifecycle implements SmartLifecycle {
         scheduler.schedule(window, new Runnable() {
             @Override
             public void run() {
-                local.authenticator().expire();
+                // the sweep walks the whole replay memory: off the overlay's loop
+                try {
+                    transportExecutor.execute(local.authenticator()::expire);
+                } catch (RejectedExecutionException e) {
+                    return; // shutting down
+                }
                 scheduler.schedule(window, this);
             }
         });

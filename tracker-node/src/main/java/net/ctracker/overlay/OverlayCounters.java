@@ -45,14 +45,6 @@ final class OverlayCounters {
         hops[Math.min(hopCount, hops.length - 1)]++;
     }
 
-    long totalSent() {
-        long n = 0;
-        for (long v : sent) {
-            n += v;
-        }
-        return n;
-    }
-
     private static Map<String, Long> byType(long[] values) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (MessageType t : MessageType.values()) {

@@ -102,8 +102,7 @@ public final class OverlayNode {
     private final Map<NodeKey, NodeHandle> joinCandidates = new LinkedHashMap<>();
     private final List<Periodic> periodics = new ArrayList<>();
     private long nextRequestId = 1;
-    private long tableAdmissions;
-    private long tableAdmissionsAtLastRowExchange = -1;
+    private boolean tableGrewSinceRowExchange = true;
     private int rowExchangeInterval = 1;
     private int rowExchangeRoundsToSkip;
     private long lastPushMillis = Long.MIN_VALUE / 2;
@@ -276,7 +275,7 @@ public final class OverlayNode {
                 return;
             }
             for (Neighbour n : new ArrayList<>(neighbours.values())) {
-                sendUntracked(n.handle().address(), new Update(false), rtt -> { }, () -> { });
+                postUntracked(n.handle().address(), new Update(false));
             }
             stop();
         });
@@ -386,19 +385,19 @@ public final class OverlayNode {
     private void onJoin(Join join) {
         NodeHandle joiner = join.joiner();
         if (!joined) {
-            sendUntracked(joiner.address(), new JoinNack(config.joinRetryMillis(), false), rtt -> { }, () -> { });
+            postUntracked(joiner.address(), new JoinNack(config.joinRetryMillis(), false));
             return;
         }
         if (joiner.key().equals(self.key())) {
             // a node claiming our key: never admit it
-            sendUntracked(joiner.address(), new JoinNack(config.gracePeriodMillis(), true), rtt -> { }, () -> { });
+            postUntracked(joiner.address(), new JoinNack(config.gracePeriodMillis(), true));
             return;
         }
         Removed r = removed.get(joiner.key());
         long now = scheduler.nowMillis();
         if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
             long wait = config.gracePeriodMillis() - (now - r.atMillis());
-            sendUntracked(joiner.address(), new JoinNack(Math.max(config.joinRetryMillis(), wait), true), rtt -> { }, () -> { });
+            postUntracked(joiner.address(), new JoinNack(Math.max(config.joinRetryMillis(), wait), true));
             return;
         }
         if (neighbours.containsKey(joiner.key())) {
@@ -409,7 +408,7 @@ public final class OverlayNode {
         List<NodeHandle> entries = new ArrayList<>();
         entries.add(self);
         table.row(row).forEach(n -> entries.add(n.handle()));
-        sendUntracked(joiner.address(), new Piggy(row, entries), rtt -> { }, () -> { });
+        postUntracked(joiner.address(), new Piggy(row, entries));
         routeOnward(join, 0);
     }
 
@@ -476,7 +475,7 @@ public final class OverlayNode {
         for (int row : table.nonEmptyRows()) {
             List<NodeHandle> mine = rowWithSelf(row);
             for (Neighbour partner : table.row(row)) {
-                send(partner.handle(), new RowExchange(row, mine, true), rtt -> { }, () -> { });
+                post(partner.handle(), new RowExchange(row, mine, true));
             }
         }
     }
@@ -581,7 +580,7 @@ public final class OverlayNode {
         }
         m.leaves().forEach(this::consider);
         if (m.replyWanted()) {
-            send(from, new LeafExchange(leafHandlesWithSelf(), false), rtt -> { }, () -> { });
+            post(from, new LeafExchange(leafHandlesWithSelf(), false));
         }
     }
 
@@ -593,7 +592,7 @@ public final class OverlayNode {
         if (m.replyWanted()) {
             int row = Math.min(m.row(), self.key().sharedPrefixLength(from.key()));
             if (row < NodeKey.DIGITS) {
-                send(from, new RowExchange(row, rowWithSelf(row), false), rtt -> { }, () -> { });
+                post(from, new RowExchange(row, rowWithSelf(row), false));
             }
         }
     }
@@ -701,7 +700,7 @@ public final class OverlayNode {
 
     private void deliverHere(Routed message) {
         if (message instanceof Join join) {
-            sendUntracked(join.joiner().address(), new JoinAck(leafHandlesWithSelf()), rtt -> { }, () -> { });
+            postUntracked(join.joiner().address(), new JoinAck(leafHandlesWithSelf()));
         } else if (message instanceof Route route) {
             counters.delivered(route.hops());
             Application app = applications.get(route.appType());
@@ -714,7 +713,7 @@ public final class OverlayNode {
             if (lookup.origin().key().equals(self.key())) {
                 completeLookup(reply);
             } else {
-                sendUntracked(lookup.origin().address(), reply, rtt -> { }, () -> { });
+                postUntracked(lookup.origin().address(), reply);
             }
         }
     }
@@ -762,7 +761,7 @@ public final class OverlayNode {
         }
         if (!leafSet.wouldAdmit(key) && !table.wouldAdmit(key, Double.NaN)) {
             // it could only compete on RTT for a full cell: worth one probe now and then
-            if (!config.proximity() || table.contains(key)) {
+            if (!config.proximity()) {
                 return;
             }
             Long probed = probedAt.get(key);
@@ -805,7 +804,7 @@ public final class OverlayNode {
         }
         neighbours.put(key, n);
         if (offer.admitted()) {
-            tableAdmissions++;
+            tableGrewSinceRowExchange = true;
         }
         if (offer.evicted() != null) {
             evicted.add(offer.evicted());
@@ -825,7 +824,7 @@ public final class OverlayNode {
                 // a new leaf hears of all our leaves and contacts those it lacks: this is what
                 // merges leaf sets quickly after a partition heals or many nodes join, at no
                 // cost while the leaf set is stable
-                send(h, new LeafExchange(leafHandlesWithSelf(), false), rtt -> { }, () -> { });
+                post(h, new LeafExchange(leafHandlesWithSelf(), false));
             }
         }
         return true;
@@ -970,7 +969,7 @@ public final class OverlayNode {
 
     private void askForLeaves(Neighbour n) {
         if (n != null) {
-            send(n.handle(), new LeafExchange(leafHandlesWithSelf(), true), rtt -> { }, () -> { });
+            post(n.handle(), new LeafExchange(leafHandlesWithSelf(), true));
         }
     }
 
@@ -1002,6 +1001,15 @@ public final class OverlayNode {
      */
     private void send(NodeHandle to, Message message, DoubleConsumer onAck, Runnable onFail) {
         send(to, to.address(), message, onAck, onFail);
+    }
+
+    /** {@link #send(NodeHandle, Message, DoubleConsumer, Runnable)} without a callback: the ack still samples the RTT. */
+    private void post(NodeHandle to, Message message) {
+        send(to, message, rtt -> { }, () -> { });
+    }
+
+    private void postUntracked(String address, Message message) {
+        sendUntracked(address, message, rtt -> { }, () -> { });
     }
 
     /** Like {@link #send(NodeHandle, Message, DoubleConsumer, Runnable)}, but a failure removes nobody. */
@@ -1118,9 +1126,9 @@ public final class OverlayNode {
         Ping withNews = news ? ping(true) : null;
         for (Neighbour n : watchedLeaves()) {
             if (news) {
-                send(n.handle(), withNews, rtt -> { }, () -> { });
+                post(n.handle(), withNews);
             } else if (now - n.lastHeardMillis() >= config.pingPeriodMillis()) {
-                send(n.handle(), ping(), rtt -> { }, () -> { });
+                post(n.handle(), ping());
             }
         }
     }
@@ -1140,7 +1148,7 @@ public final class OverlayNode {
         Set<Neighbour> watched = watchedLeaves();
         for (Neighbour n : neighbours.values()) {
             if (!watched.contains(n) && now - n.lastHeardMillis() >= config.tablePingPeriodMillis()) {
-                send(n.handle(), ping(), rtt -> { }, () -> { });
+                post(n.handle(), ping());
             }
         }
     }
@@ -1155,7 +1163,7 @@ public final class OverlayNode {
             }
         }
         for (Neighbour n : partners) {
-            send(n.handle(), new LeafExchange(mine, true), rtt -> { }, () -> { });
+            post(n.handle(), new LeafExchange(mine, true));
         }
     }
 
@@ -1171,17 +1179,16 @@ public final class OverlayNode {
             rowExchangeRoundsToSkip--;
             return;
         }
-        rowExchangeInterval = tableAdmissions == tableAdmissionsAtLastRowExchange
-                ? Math.min(2 * rowExchangeInterval, config.rowExchangeMaxBackoff()) : 1;
+        rowExchangeInterval = tableGrewSinceRowExchange ? 1 : Math.min(2 * rowExchangeInterval, config.rowExchangeMaxBackoff());
         rowExchangeRoundsToSkip = rowExchangeInterval - 1;
-        tableAdmissionsAtLastRowExchange = tableAdmissions;
+        tableGrewSinceRowExchange = false;
         for (int row : table.nonEmptyRows()) {
             List<Neighbour> entries = table.row(row);
             Neighbour partner = random.nextBoolean() ? nearestSharing(row) : null;
             if (partner == null) {
                 partner = entries.get(random.nextInt(entries.size()));
             }
-            send(partner.handle(), new RowExchange(row, rowWithSelf(row), true), rtt -> { }, () -> { });
+            post(partner.handle(), new RowExchange(row, rowWithSelf(row), true));
         }
     }
 
@@ -1235,12 +1242,17 @@ public final class OverlayNode {
         return new Ping(out);
     }
 
-    private void publishObituary(NodeKey key, long diedAtMillis) {
+    /** Records a notice to pass on; false if an equally recent one (within the grace period) is known. */
+    private boolean publishObituary(NodeKey key, long diedAtMillis) {
         Obit known = obituaries.get(key);
-        if (config.obituarySends() > 0 && (known == null || known.diedAtMillis < diedAtMillis - config.gracePeriodMillis())) {
+        if (known != null && known.diedAtMillis >= diedAtMillis - config.gracePeriodMillis()) {
+            return false;
+        }
+        if (config.obituarySends() > 0) {
             remember(obituaries, key, new Obit(diedAtMillis, config.obituarySends()), config.maxRemembered());
             pushObituaries();
         }
+        return true;
     }
 
     /**
@@ -1264,7 +1276,7 @@ public final class OverlayNode {
             for (int i = 0; i < Math.min(config.obituaryPushFanout(), all.size()); i++) {
                 Collections.swap(all, i, i + random.nextInt(all.size() - i));
                 if (!avoided(all.get(i))) {
-                    send(all.get(i).handle(), ping(), rtt -> { }, () -> { });
+                    post(all.get(i).handle(), ping());
                 }
             }
         });
@@ -1280,11 +1292,9 @@ public final class OverlayNode {
     private void onObituary(Obituary o) {
         NodeKey key = o.key();
         long diedAt = scheduler.nowMillis() - Math.min(o.ageMillis(), config.removedMemoryMillis());
-        Obit known = obituaries.get(key);
-        if (key.equals(self.key()) || (known != null && known.diedAtMillis >= diedAt - config.gracePeriodMillis())) {
+        if (key.equals(self.key()) || !publishObituary(key, diedAt)) {
             return;
         }
-        publishObituary(key, diedAt);
         Neighbour n = neighbours.get(key);
         // heard from well after the reported death: the notice is stale (the margin covers messages
         // that were in flight and clock skew between nodes)
@@ -1312,14 +1322,7 @@ public final class OverlayNode {
                 probing.remove(h.address());
                 removed.remove(h.key());
                 admit(h, rtt);
-            }, () -> {
-                probing.remove(h.address());
-                if (removed.containsKey(h.key()) && !neighbours.containsKey(h.key())) {
-                    // still missing: keep it, already past its grace period, for a later try
-                    remember(removed, h.key(), new Removed(h, scheduler.nowMillis() - config.gracePeriodMillis()),
-                            config.maxRemembered());
-                }
-            });
+            }, () -> probing.remove(h.address())); // still missing: it stays remembered until removedMemoryMillis
         }
     }
 

@@ -60,14 +60,20 @@ public final class HttpOverlayTransport implements Transport {
      */
     @Override
     public void send(NodeHandle from, String toAddress, Message message, Delivery callback) {
+        // in flight from now on, not only once the executor gets to it: drain() must wait for it
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        inFlight.add(settled);
+        settled.whenComplete((v, e) -> inFlight.remove(settled));
         try {
-            executor.execute(() -> post(from, toAddress, message, callback));
+            executor.execute(() -> post(from, toAddress, message, callback, settled));
         } catch (RejectedExecutionException e) {
+            settled.complete(null);
             callback.failed("transport is shut down");
         }
     }
 
-    private void post(NodeHandle from, String toAddress, Message message, Delivery callback) {
+    private void post(NodeHandle from, String toAddress, Message message, Delivery callback,
+                      CompletableFuture<Void> settled) {
         HttpRequest request;
         try {
             byte[] body = MessageCodec.encode(new Envelope(from, message));
@@ -80,14 +86,13 @@ public final class HttpOverlayTransport implements Transport {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
         } catch (RuntimeException e) {
+            settled.complete(null);
             callback.failed("cannot send to " + toAddress + ": " + e.getMessage());
             return;
         }
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-        inFlight.add(exchange);
-        exchange.whenComplete((response, error) -> {
-            inFlight.remove(exchange);
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            settled.complete(null);
             if (error != null) {
                 String reason = error.getClass().getSimpleName() + " " + error.getMessage();
                 log.debug("{} to {} failed: {}", message.type(), toAddress, reason);

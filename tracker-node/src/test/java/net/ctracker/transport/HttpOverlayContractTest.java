@@ -49,6 +49,12 @@ class HttpOverlayContractTest extends OverlayContractTest {
             }
 
             @Override
+            public void assertHolds(String what, BooleanSupplier condition, Duration period) {
+                Awaitility.await(what).during(period).atMost(period.plusSeconds(1)).pollInterval(Duration.ofMillis(100))
+                        .until(condition::getAsBoolean);
+            }
+
+            @Override
             public void stop(OverlayNode node) {
                 byNode.get(node).close();
             }

@@ -19,6 +19,11 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import net.ctracker.TrackerNodeApplication;
+import net.ctracker.overlay.message.Envelope;
+import net.ctracker.overlay.message.Message;
+import net.ctracker.overlay.message.MessageCodec;
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
 import net.ctracker.support.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,14 +119,20 @@ class OverlayClusterIntegrationTest {
         assertThat(unsigned.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
         MessageAuthenticator foreign = new MessageAuthenticator("some-other-clusters-secret".getBytes(), System::currentTimeMillis,
                 Duration.ofSeconds(30), 10);
-        byte[] body = {1, 2, 3};
-        MessageAuthenticator.Signature s = foreign.sign(body);
+        // a well-formed goodbye in the name of a leaf of node 1: accepted, it would drop that leaf
+        String victim = urls.get(2);
+        assertThat(leafUrls(urls.get(1))).contains(victim);
+        NodeHandle victimHandle = new NodeHandle(NodeKey.parse(get(victim + "/admin/api/node").path("key").asString()), victim, "r2");
+        byte[] goodbye = MessageCodec.encode(new Envelope(victimHandle, new Message.Update(false)));
+        MessageAuthenticator.Signature s = foreign.sign(goodbye);
         HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(urls.get(1) + OverlayHeaders.PATH))
                 .header(OverlayHeaders.TIMESTAMP, Long.toString(s.timestampMillis()))
                 .header(OverlayHeaders.SIGNATURE, s.mac())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(goodbye)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
-        assertThat(leafUrls(urls.get(1))).isSubsetOf(urls);
+        assertThat(leafUrls(urls.get(1))).as("the forged goodbye changed nothing").contains(victim);
+
+        byte[] body = {1, 2, 3};
 
         MessageAuthenticator member = new MessageAuthenticator(SECRET.getBytes(), System::currentTimeMillis,
                 Duration.ofSeconds(30), 10);

@@ -31,10 +31,6 @@ public final class LeafSet {
         this.half = size / 2;
     }
 
-    public int half() {
-        return half;
-    }
-
     /** Clockwise side, nearest first (unmodifiable view). */
     public List<Neighbour> clockwise() {
         return Collections.unmodifiableList(clockwise);
@@ -131,10 +127,6 @@ public final class LeafSet {
 
     public boolean onCounterClockwiseSide(NodeKey key) {
         return counterClockwise.stream().anyMatch(n -> n.key().equals(key));
-    }
-
-    public boolean isEmpty() {
-        return clockwise.isEmpty() && counterClockwise.isEmpty();
     }
 
     /** Whether {@code key} lies within the span from the farthest counter-clockwise to the farthest clockwise leaf. */

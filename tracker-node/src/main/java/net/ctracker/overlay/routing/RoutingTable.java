@@ -46,10 +46,6 @@ public final class RoutingTable {
         return size;
     }
 
-    public int cellCapacity() {
-        return cellCapacity;
-    }
-
     private Neighbour[] cell(int row, int column, boolean create) {
         Neighbour[][] r = rows[row];
         if (r == null) {
@@ -90,24 +86,6 @@ public final class RoutingTable {
             }
         }
         return proximity && !Double.isNaN(rttMillis) && rttMillis < worst.rttForRanking();
-    }
-
-    /** Whether this key's cell is full (so an unmeasured candidate needs a probe to compete). */
-    public boolean cellFull(NodeKey key) {
-        int row = self.sharedPrefixLength(key);
-        if (row == NodeKey.DIGITS) {
-            return true;
-        }
-        Neighbour[] c = cell(row, key.digit(row), false);
-        if (c == null) {
-            return false;
-        }
-        for (Neighbour n : c) {
-            if (n == null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     public Offer offer(Neighbour candidate) {

@@ -35,6 +35,17 @@ class SimOverlayContractTest extends OverlayContractTest {
             }
 
             @Override
+            public void assertHolds(String what, BooleanSupplier condition, Duration period) {
+                long end = overlay.sim().now() + period.toMillis();
+                while (overlay.sim().now() < end) {
+                    if (!condition.getAsBoolean()) {
+                        throw new AssertionError(what + ": stopped holding (seed " + seed + ")");
+                    }
+                    overlay.run(50);
+                }
+            }
+
+            @Override
             public void stop(OverlayNode node) {
                 node.leave();
             }
