@@ -45,7 +45,7 @@ public class TrackerConfiguration {
     @Bean
     SwarmStore swarmStore(TrackerProperties p, Clock clock) {
         StoreLimits limits = new StoreLimits(p.peerTtl(), p.store().maxSwarms(), p.store().maxPeersPerSwarm(),
-                p.store().maxPeers(), p.announce().numwantMax());
+                p.store().maxPeers());
         return new SwarmStore(limits, clock, new SecureRandom());
     }
 

@@ -102,7 +102,7 @@ public final class SwarmStore {
             out.complete = swarm.seeders();
             out.incomplete = swarm.leechers();
             select(stripe.random, swarm, addressLength, seeder, slot,
-                    Math.min(numwant, Math.min(out.capacity(), limits.maxNumwant())), tick - ttlTicks, out);
+                    Math.min(numwant, out.capacity()), tick - ttlTicks, out);
         } finally {
             stripe.lock.unlock();
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class TrackerServiceTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final SwarmStore store = new SwarmStore(new StoreLimits(Duration.ofMinutes(60), 1000, 1000, 100_000, 200),
+    private final SwarmStore store = new SwarmStore(new StoreLimits(Duration.ofMinutes(60), 1000, 1000, 100_000),
             () -> 1_000_000L, new SplittableRandom(3));
     private final BencodeWriter out = new BencodeWriter();
     private final PeerSelection selection = new PeerSelection(1000);
@@ -85,6 +85,17 @@ class TrackerServiceTest {
         assertThat(new String((byte[]) at(peers.get(0), "peer id"), StandardCharsets.US_ASCII)).isEqualTo("-XX0001-000000000001");
         reply = get(service, announce(2, "&compact=0&no_peer_id=1"), "10.0.0.2");
         assertThat(((List<Map<ByteKey, Object>>) at(reply, "peers")).get(0)).doesNotContainKey(ByteKey.of("peer id"));
+    }
+
+    @Test
+    void numwantIsClampedToTheConfiguredMaximumAndDefaultsWhenAbsent() throws Exception {
+        for (int i = 1; i <= 260; i++) {
+            get(service, announce(i, ""), "10.0." + (i / 250) + "." + (1 + i % 250));
+        }
+        Map<ByteKey, Object> asked = get(service, announce(999, "&numwant=1000"), "10.1.0.1");
+        assertThat((byte[]) at(asked, "peers")).as("numwant-max 200").hasSize(200 * 6);
+        Map<ByteKey, Object> unsaid = get(service, announce(998, ""), "10.1.0.2");
+        assertThat((byte[]) at(unsaid, "peers")).as("numwant-default 50").hasSize(50 * 6);
     }
 
     @Test

@@ -74,7 +74,7 @@ public class AnnounceHotPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws UnknownHostException {
-        StoreLimits limits = new StoreLimits(Duration.ofHours(1), 1_000_000, 50_000, 10_000_000, 200);
+        StoreLimits limits = new StoreLimits(Duration.ofHours(1), 1_000_000, 50_000, 10_000_000);
         store = new SwarmStore(limits, System::currentTimeMillis, new SplittableRandom(1));
         reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "bench".getBytes(StandardCharsets.US_ASCII), null);
         var settings = new TrackerService.Settings(reply, 50, 200, 64, false, TrustedNetworks.none());

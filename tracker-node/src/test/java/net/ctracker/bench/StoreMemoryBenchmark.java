@@ -51,7 +51,7 @@ public final class StoreMemoryBenchmark {
         long withHashes = usedAfterGc(memory);
 
         // caps well above the population: swarms are capped per stripe, and stripes fill unevenly
-        StoreLimits limits = new StoreLimits(Duration.ofHours(1), Math.max(1_000_000, 4 * swarms), 1_000_000, 10L * peers, 200);
+        StoreLimits limits = new StoreLimits(Duration.ofHours(1), Math.max(1_000_000, 4 * swarms), 1_000_000, 10L * peers);
         SwarmStore store = new SwarmStore(limits, System::currentTimeMillis, new SplittableRandom(7));
         PeerSelection selection = new PeerSelection(64);
         long baseline = usedAfterGc(memory);

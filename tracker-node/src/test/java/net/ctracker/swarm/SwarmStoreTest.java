@@ -23,7 +23,7 @@ class SwarmStoreTest {
     private final PeerSelection out = new PeerSelection(1000);
 
     private SwarmStore store(int maxSwarms, int maxPerSwarm, long maxPeers) {
-        return new SwarmStore(new StoreLimits(Duration.ofSeconds(60), maxSwarms, maxPerSwarm, maxPeers, 1000),
+        return new SwarmStore(new StoreLimits(Duration.ofSeconds(60), maxSwarms, maxPerSwarm, maxPeers),
                 now::get, new SplittableRandom(1));
     }
 
