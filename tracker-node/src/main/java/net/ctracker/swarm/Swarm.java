@@ -35,6 +35,10 @@ final class Swarm {
         return size(0) + size(2);
     }
 
+    SwarmCounts counts() {
+        return new SwarmCounts(seeders(), leechers(), downloaded);
+    }
+
     int peers() {
         return seeders() + leechers();
     }

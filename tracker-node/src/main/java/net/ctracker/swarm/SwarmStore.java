@@ -114,8 +114,7 @@ public final class SwarmStore {
         stripe.lock.lock();
         try {
             Swarm swarm = stripe.swarms.get(infoHash);
-            return swarm == null ? SwarmCounts.EMPTY
-                    : new SwarmCounts(swarm.seeders(), swarm.leechers(), swarm.downloaded);
+            return swarm == null ? SwarmCounts.EMPTY : swarm.counts();
         } finally {
             stripe.lock.unlock();
         }
@@ -128,8 +127,7 @@ public final class SwarmStore {
             stripe.lock.lock();
             try {
                 for (Map.Entry<InfoHash, Swarm> e : stripe.swarms.entrySet()) {
-                    Swarm s = e.getValue();
-                    batch.add(Map.entry(e.getKey(), new SwarmCounts(s.seeders(), s.leechers(), s.downloaded)));
+                    batch.add(Map.entry(e.getKey(), e.getValue().counts()));
                 }
             } finally {
                 stripe.lock.unlock();
@@ -338,10 +336,7 @@ public final class SwarmStore {
         while (it.hasNext()) {
             Map.Entry<InfoHash, Swarm> eldest = it.next();
             if (eldest.getValue() != swarm) {
-                evictedPeers.add(removeUpTo(eldest.getKey(), eldest.getValue(), Integer.MAX_VALUE));
-                it.remove();
-                swarms.decrementAndGet();
-                evictedSwarms.increment();
+                evictSwarm(it, eldest);
                 return;
             }
         }
@@ -353,12 +348,16 @@ public final class SwarmStore {
     private void evictEldestSwarm(Stripe stripe) {
         Iterator<Map.Entry<InfoHash, Swarm>> it = stripe.swarms.entrySet().iterator();
         if (it.hasNext()) {
-            Map.Entry<InfoHash, Swarm> eldest = it.next();
-            evictedPeers.add(removeUpTo(eldest.getKey(), eldest.getValue(), Integer.MAX_VALUE));
-            it.remove();
-            swarms.decrementAndGet();
-            evictedSwarms.increment();
+            evictSwarm(it, it.next());
         }
+    }
+
+    /** Drops the swarm {@code it} just returned, with all its peers. */
+    private void evictSwarm(Iterator<Map.Entry<InfoHash, Swarm>> it, Map.Entry<InfoHash, Swarm> entry) {
+        evictedPeers.add(removeUpTo(entry.getKey(), entry.getValue(), Integer.MAX_VALUE));
+        it.remove();
+        swarms.decrementAndGet();
+        evictedSwarms.increment();
     }
 
     private int removeUpTo(InfoHash infoHash, Swarm swarm, int tick) {
