@@ -76,9 +76,14 @@ public class AdminController {
         }
         LookupResult result;
         try {
-            result = node.lookup(target).get(routeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+            // the node times the lookup out itself after the same route timeout; this wait is a safety net
+            result = node.lookup(target).get(routeTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             return problem(HttpStatus.GATEWAY_TIMEOUT, "the lookup got no answer within " + routeTimeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof TimeoutException
+                    ? problem(HttpStatus.GATEWAY_TIMEOUT, "the lookup got no answer within " + routeTimeout.toMillis() + " ms")
+                    : problem(HttpStatus.SERVICE_UNAVAILABLE, "the lookup failed: " + e.getCause().getMessage());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("root", entry("key", result.root().key().toString(), "url", result.root().address()));

@@ -59,7 +59,7 @@ public class OverlayLifecycle implements SmartLifecycle {
     public synchronized void start() {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         String url = properties.advertisedUrl() != null && !properties.advertisedUrl().isBlank()
-                ? strip(properties.advertisedUrl()) : "http://127.0.0.1:" + port;
+                ? HttpOverlayTransport.stripSlash(properties.advertisedUrl()) : "http://127.0.0.1:" + port;
         NodeKey key = nodeKey(url);
         OverlayProperties.Overlay o = properties.overlay();
         OverlayConfig config = OverlayConfig.builder()
@@ -71,6 +71,7 @@ public class OverlayLifecycle implements SmartLifecycle {
                 .rowExchangePeriodMillis(o.rowExchangePeriod().toMillis())
                 .gracePeriodMillis(o.gracePeriod().toMillis())
                 .joinRetryMillis(o.joinRetry().toMillis())
+                .lookupTimeoutMillis(o.routeTimeout().toMillis())
                 .build();
         scheduler = new ExecutorScheduler("overlay-loop");
         transportExecutor = Executors.newFixedThreadPool(2, r -> {
@@ -153,9 +154,5 @@ public class OverlayLifecycle implements SmartLifecycle {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JDK", e);
         }
-    }
-
-    private static String strip(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

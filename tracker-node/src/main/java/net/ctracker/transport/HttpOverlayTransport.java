@@ -119,7 +119,8 @@ public final class HttpOverlayTransport implements Transport {
         }
     }
 
-    private static String stripSlash(String url) {
+    /** A base URL without its trailing slash, as node addresses are kept. */
+    public static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }
