@@ -25,9 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import net.ctracker.bencode.BencodeWriter;
-import net.ctracker.swarm.PeerSelection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,21 +39,8 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(AnnounceController.class);
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int SELECTION_CAPACITY = 1024;
 
     private final TrackerService service;
-    private final FastThreadLocal<BencodeWriter> writers = new FastThreadLocal<>() {
-        @Override
-        protected BencodeWriter initialValue() {
-            return new BencodeWriter(2048);
-        }
-    };
-    private final FastThreadLocal<PeerSelection> selections = new FastThreadLocal<>() {
-        @Override
-        protected PeerSelection initialValue() {
-            return new PeerSelection(SELECTION_CAPACITY);
-        }
-    };
 
     AnnounceController(TrackerService service) {
         this.service = service;
@@ -73,42 +58,48 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
     }
 
     private void serve(ChannelHandlerContext ctx, HttpRequest request) {
-        BencodeWriter out = writers.get();
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             FailureReason reason = cause instanceof TooLongFrameException ? FailureReason.REQUEST_TOO_LARGE
                     : FailureReason.BAD_REQUEST;
             log.debug("refused a malformed request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-            service.refuse(reason, out);
-            // the client may still be sending: half-close so the reply is not lost to a reset;
-            // the decoder discards whatever else arrives, and the idle timeout ends the rest
-            ChannelFuture written = write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), true);
-            written.addListener(f -> {
-                if (ctx.channel() instanceof DuplexChannel duplex) {
-                    duplex.shutdownOutput();
-                } else {
-                    ctx.close();
-                }
+            service.refuse(reason, (status, body) -> {
+                // the client may still be sending: half-close so the reply is not lost to a reset;
+                // the decoder discards whatever else arrives, and the idle timeout ends the rest
+                ChannelFuture written = write(ctx, HttpResponseStatus.OK, body.buffer(), body.length(), true);
+                written.addListener(f -> {
+                    if (ctx.channel() instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                    } else {
+                        ctx.close();
+                    }
+                });
             });
             return;
         }
         InetAddress peer = clientOf(ctx);
-        int status;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String uri = request.uri();
+        // the reply may come later, from another thread (an answer that waits on other nodes):
+        // write() copies the body at once and Netty hands the write to the channel's own loop
+        boolean[] replied = new boolean[1];
         try {
-            status = service.handle(request.method().name(), request.uri(), peer,
-                    name -> request.headers().get(name), out, selections.get());
+            service.handle(request.method().name(), uri, peer, name -> request.headers().get(name), (status, body) -> {
+                replied[0] = true;
+                if (status == 404) {
+                    write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND.length, keepAlive);
+                } else {
+                    write(ctx, HttpResponseStatus.OK, body.buffer(), body.length(), keepAlive);
+                }
+            });
         } catch (RuntimeException e) {
             // a defect, not bad input: tell the operator, give the client a plain failure
-            log.error("announce handler failed for {}", request.uri().length() > 200 ? request.uri().substring(0, 200) : request.uri(), e);
-            out.reset();
-            AnnounceResponseWriter.failure(out, "internal tracker error");
-            status = 200;
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (status == 404) {
-            write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND.length, keepAlive);
-        } else {
-            write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), keepAlive);
+            log.error("announce handler failed for {}", uri.length() > 200 ? uri.substring(0, 200) : uri, e);
+            if (!replied[0]) {
+                BencodeWriter out = new BencodeWriter();
+                AnnounceResponseWriter.failure(out, "internal tracker error");
+                write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), keepAlive);
+            }
         }
     }
 

@@ -6,29 +6,65 @@ import java.util.List;
 import java.util.function.Function;
 
 import net.ctracker.bencode.BencodeWriter;
+import net.ctracker.swarm.AnnounceEvent;
 import net.ctracker.swarm.InfoHash;
 import net.ctracker.swarm.PeerSelection;
+import net.ctracker.swarm.RemotePeers;
 import net.ctracker.swarm.SwarmCounts;
 import net.ctracker.swarm.SwarmStore;
 
 /**
  * Serves one public request: the HTTP server hands it the method, the raw request target and the
- * socket peer, and gets back a status and a bencoded body in the caller's reusable writer. Every
- * client error becomes a {@code failure reason} with status 200; only an unknown path is a 404.
+ * socket peer; the reply (a status and a bencoded body) goes to a {@link Reply}, at once or, when
+ * the answer waits on other nodes, later from another thread. Every client error becomes a
+ * {@code failure reason} with status 200; only an unknown path is a 404.
+ *
+ * <p>{@link #announce(AnnounceRequest, InetAddress, AnnounceOutcome)} and
+ * {@link #scrape(List, ScrapeOutcome)} are the transport-neutral core that other front ends (UDP)
+ * share: the same store, caps, metrics and cluster-wide answers.
+ *
+ * <p>Each thread that calls in has its own reply writer and selection buffer, so the announce path
+ * allocates little beyond the parsed request.
  */
 public final class TrackerService {
 
     public static final String ANNOUNCE_PATH = "/announce";
     public static final String SCRAPE_PATH = "/scrape";
+    /** Peers one selection buffer holds; above the largest numwant-max. */
+    public static final int SELECTION_CAPACITY = 1024;
 
     /** Settings for the public protocol, already validated. */
     public record Settings(AnnounceResponseWriter.ReplySettings reply, int numwantDefault, int numwantMax,
                            int scrapeMaxHashes, boolean fullScrapeEnabled, TrustedNetworks trusted) {
     }
 
+    /** Where a public request's reply goes: called exactly once; {@code body} is valid only during the call. */
+    @FunctionalInterface
+    public interface Reply {
+        void send(int status, BencodeWriter body);
+    }
+
+    /** The outcome of one announce, called exactly once; {@code peers} is valid only during the call. */
+    public interface AnnounceOutcome {
+        void answered(PeerSelection peers);
+
+        void refused(FailureReason reason, String message);
+    }
+
+    /** The outcome of one scrape, called exactly once: counts in the order of the hashes asked. */
+    public interface ScrapeOutcome {
+        void answered(List<InfoHash> hashes, List<SwarmCounts> counts);
+
+        void refused(FailureReason reason, String message);
+    }
+
+    private static final ThreadLocal<BencodeWriter> WRITERS = ThreadLocal.withInitial(() -> new BencodeWriter(2048));
+    private static final ThreadLocal<PeerSelection> SELECTIONS = ThreadLocal.withInitial(() -> new PeerSelection(SELECTION_CAPACITY));
+
     private final SwarmStore store;
     private final Settings settings;
     private final RequestObserver metrics;
+    private volatile RemotePeers remote = RemotePeers.NONE;
 
     public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics) {
         this.store = store;
@@ -36,57 +72,104 @@ public final class TrackerService {
         this.metrics = metrics;
     }
 
+    /** Joins this node's answers to the cluster's (set once the overlay is up). */
+    public void setRemotePeers(RemotePeers remote) {
+        this.remote = remote == null ? RemotePeers.NONE : remote;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
     /**
      * @param header looks up a request header by name (null when absent)
-     * @return the HTTP status; the body is in {@code out} (empty for 404)
      */
-    public int handle(String method, String target, InetAddress peer, Function<String, String> header,
-                      BencodeWriter out, PeerSelection selection) {
-        out.reset();
+    public void handle(String method, String target, InetAddress peer, Function<String, String> header, Reply reply) {
         String path = QueryParser.pathOf(target);
         boolean announce = ANNOUNCE_PATH.equals(path);
         if (!announce && !SCRAPE_PATH.equals(path)) {
-            return 404;
+            reply.send(404, writer());
+            return;
         }
         if (!"GET".equals(method)) {
-            refuse(FailureReason.METHOD_NOT_ALLOWED, out);
-            return 200;
+            refuse(FailureReason.METHOD_NOT_ALLOWED, reply);
+            return;
         }
         String query = QueryParser.queryOf(target);
         if (announce) {
-            announce(query, peer, header, out, selection);
+            httpAnnounce(query, peer, header, reply);
         } else {
-            scrape(query, out);
+            httpScrape(query, reply);
         }
-        return 200;
     }
 
-    private void announce(String query, InetAddress peer, Function<String, String> header, BencodeWriter out,
-                          PeerSelection selection) {
+    /** Writes the reply to a request the HTTP layer refused before parsing it. */
+    public void refuse(FailureReason reason, Reply reply) {
+        metrics.rejected(reason);
+        BencodeWriter out = writer();
+        AnnounceResponseWriter.failure(out, reason.message());
+        reply.send(200, out);
+    }
+
+    private void httpAnnounce(String query, InetAddress peer, Function<String, String> header, Reply reply) {
         long start = System.nanoTime();
         AnnounceRequest request;
         try {
             request = QueryParser.parseAnnounce(query);
         } catch (TrackerRequestException e) {
             metrics.announceFailed(null, e.reason(), System.nanoTime() - start);
+            BencodeWriter out = writer();
             AnnounceResponseWriter.failure(out, e.getMessage());
+            reply.send(200, out);
             return;
         }
         InetAddress client = settings.trusted().isEmpty() ? peer
                 : settings.trusted().clientAddress(peer, header.apply("X-Forwarded-For"), request.ip());
+        byte[] address = client.getAddress();
+        announce(request, client, new AnnounceOutcome() {
+            @Override
+            public void answered(PeerSelection peers) {
+                BencodeWriter out = writer();
+                AnnounceResponseWriter.announce(out, settings.reply(), peers, address, request.compact(),
+                        request.noPeerId(), address.length == 16);
+                reply.send(200, out);
+            }
+
+            @Override
+            public void refused(FailureReason reason, String message) {
+                BencodeWriter out = writer();
+                AnnounceResponseWriter.failure(out, message);
+                reply.send(200, out);
+            }
+        });
+    }
+
+    /**
+     * Stores one announce from {@code client} and answers it with peers of the swarm: this node's
+     * own, joined to what other nodes know (see {@link RemotePeers}). numwant is clamped here.
+     */
+    public void announce(AnnounceRequest request, InetAddress client, AnnounceOutcome outcome) {
+        long start = System.nanoTime();
         byte[] address = client.getAddress();
         byte[] endpoint = new byte[address.length + 2];
         System.arraycopy(address, 0, endpoint, 0, address.length);
         endpoint[address.length] = (byte) (request.port() >>> 8);
         endpoint[address.length + 1] = (byte) request.port();
         int numwant = request.numwant() < 0 ? settings.numwantDefault() : Math.min(request.numwant(), settings.numwantMax());
-        store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), request.event(), numwant, selection);
-        AnnounceResponseWriter.announce(out, settings.reply(), selection, address, request.compact(),
-                request.noPeerId(), address.length == 16);
-        metrics.announced(request.event(), System.nanoTime() - start);
+        PeerSelection selection = SELECTIONS.get();
+        AnnounceEvent event = request.event();
+        store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), event, numwant, selection);
+        if (event == AnnounceEvent.STOPPED
+                || remote.completeAnnounce(request.infoHash(), endpoint, request.left() == 0, numwant, selection, later -> {
+                    outcome.answered(later);
+                    metrics.announced(event, System.nanoTime() - start);
+                })) {
+            outcome.answered(selection);
+            metrics.announced(event, System.nanoTime() - start);
+        }
     }
 
-    private void scrape(String query, BencodeWriter out) {
+    private void httpScrape(String query, Reply reply) {
         long start = System.nanoTime();
         List<InfoHash> hashes;
         try {
@@ -96,9 +179,34 @@ public final class TrackerService {
             }
         } catch (TrackerRequestException e) {
             metrics.scrapeFailed(e.reason(), System.nanoTime() - start);
+            BencodeWriter out = writer();
             AnnounceResponseWriter.failure(out, e.getMessage());
+            reply.send(200, out);
             return;
         }
+        scrape(hashes, new ScrapeOutcome() {
+            @Override
+            public void answered(List<InfoHash> asked, List<SwarmCounts> counts) {
+                BencodeWriter out = writer();
+                AnnounceResponseWriter.scrape(out, asked, counts, settings.reply().minIntervalSeconds());
+                reply.send(200, out);
+            }
+
+            @Override
+            public void refused(FailureReason reason, String message) {
+                BencodeWriter out = writer();
+                AnnounceResponseWriter.failure(out, message);
+                reply.send(200, out);
+            }
+        });
+    }
+
+    /**
+     * Counts for each hash (BEP 48), the swarm's wherever its peers announced; an empty list is a
+     * full scrape of the swarms this node holds (the caller checks that it is enabled).
+     */
+    public void scrape(List<InfoHash> hashes, ScrapeOutcome outcome) {
+        long start = System.nanoTime();
         List<SwarmCounts> counts = new ArrayList<>(hashes.size());
         if (hashes.isEmpty()) {
             List<InfoHash> all = new ArrayList<>();
@@ -106,20 +214,24 @@ public final class TrackerService {
                 all.add(h);
                 counts.add(c);
             });
-            hashes = all;
-        } else {
-            for (InfoHash h : hashes) {
-                counts.add(store.scrape(h));
-            }
+            outcome.answered(all, counts);
+            metrics.scraped(System.nanoTime() - start);
+            return;
         }
-        AnnounceResponseWriter.scrape(out, hashes, counts, settings.reply().minIntervalSeconds());
-        metrics.scraped(System.nanoTime() - start);
+        for (InfoHash h : hashes) {
+            counts.add(store.scrape(h));
+        }
+        if (remote.completeScrape(hashes, counts, later -> {
+            outcome.answered(hashes, later);
+            metrics.scraped(System.nanoTime() - start);
+        })) {
+            outcome.answered(hashes, counts);
+            metrics.scraped(System.nanoTime() - start);
+        }
     }
 
-    /** Writes the reply to a request the HTTP layer refused before parsing it. */
-    public void refuse(FailureReason reason, BencodeWriter out) {
-        out.reset();
-        metrics.rejected(reason);
-        AnnounceResponseWriter.failure(out, reason.message());
+    /** This thread's reply writer, emptied. */
+    private static BencodeWriter writer() {
+        return WRITERS.get().reset();
     }
 }

@@ -11,10 +11,8 @@ import java.util.SplittableRandom;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import net.ctracker.bencode.BencodeReader;
-import net.ctracker.bencode.BencodeWriter;
 import net.ctracker.bencode.ByteKey;
 import net.ctracker.metrics.TrackerMetrics;
-import net.ctracker.swarm.PeerSelection;
 import net.ctracker.swarm.StoreLimits;
 import net.ctracker.swarm.SwarmStore;
 import org.junit.jupiter.api.Test;
@@ -25,8 +23,8 @@ class TrackerServiceTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final SwarmStore store = new SwarmStore(new StoreLimits(Duration.ofMinutes(60), 1000, 1000, 100_000),
             () -> 1_000_000L, new SplittableRandom(3));
-    private final BencodeWriter out = new BencodeWriter();
-    private final PeerSelection selection = new PeerSelection(1000);
+    private int status;
+    private byte[] body;
 
     private TrackerService service(List<String> trusted, boolean fullScrape) {
         var reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "node-a".getBytes(StandardCharsets.US_ASCII),
@@ -49,9 +47,19 @@ class TrackerServiceTest {
 
     @SuppressWarnings("unchecked")
     private Map<ByteKey, Object> get(TrackerService s, String target, String from, Map<String, String> headers) throws Exception {
-        int status = s.handle("GET", target, InetAddress.getByName(from), headers::get, out, selection);
+        handle(s, "GET", target, InetAddress.getByName(from), headers);
         assertThat(status).isEqualTo(200);
-        return (Map<ByteKey, Object>) BencodeReader.decode(out.toByteArray());
+        return (Map<ByteKey, Object>) BencodeReader.decode(body);
+    }
+
+    /** Calls the service and keeps the reply, which a standalone service sends before returning. */
+    private void handle(TrackerService s, String method, String target, InetAddress from, Map<String, String> headers) {
+        status = -1;
+        s.handle(method, target, from, headers::get, (st, b) -> {
+            status = st;
+            body = b.toByteArray();
+        });
+        assertThat(status).as("replied before returning").isNotEqualTo(-1);
     }
 
     private static Object at(Map<ByteKey, Object> d, String key) {
@@ -122,9 +130,11 @@ class TrackerServiceTest {
 
     @Test
     void wrongMethodAndUnknownPath() throws Exception {
-        assertThat(service.handle("GET", "/actuator/health", InetAddress.getLoopbackAddress(), h -> null, out, selection)).isEqualTo(404);
-        assertThat(service.handle("POST", announce(1, ""), InetAddress.getLoopbackAddress(), h -> null, out, selection)).isEqualTo(200);
-        assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8)).contains("only GET");
+        handle(service, "GET", "/actuator/health", InetAddress.getLoopbackAddress(), Map.of());
+        assertThat(status).isEqualTo(404);
+        handle(service, "POST", announce(1, ""), InetAddress.getLoopbackAddress(), Map.of());
+        assertThat(status).isEqualTo(200);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("only GET");
     }
 
     @Test
