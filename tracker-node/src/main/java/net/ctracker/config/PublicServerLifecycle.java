@@ -1,6 +1,6 @@
 package net.ctracker.config;
 
-import net.ctracker.announce.PublicHttpServer;
+import net.ctracker.publicport.PublicHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;

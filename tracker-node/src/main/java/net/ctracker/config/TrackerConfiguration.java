@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import net.ctracker.announce.AnnounceResponseWriter;
-import net.ctracker.announce.PublicHttpServer;
+import net.ctracker.publicport.PublicHttpServer;
 import net.ctracker.announce.TrackerService;
 import net.ctracker.announce.TrustedNetworks;
 import net.ctracker.metrics.TrackerMetrics;

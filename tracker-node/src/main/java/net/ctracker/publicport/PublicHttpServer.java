@@ -1,4 +1,4 @@
-package net.ctracker.announce;
+package net.ctracker.publicport;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import net.ctracker.announce.TrackerService;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 

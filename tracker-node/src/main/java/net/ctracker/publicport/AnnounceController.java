@@ -1,4 +1,4 @@
-package net.ctracker.announce;
+package net.ctracker.publicport;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -25,6 +25,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import net.ctracker.announce.AnnounceResponseWriter;
+import net.ctracker.announce.FailureReason;
+import net.ctracker.announce.TrackerService;
 import net.ctracker.bencode.BencodeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
