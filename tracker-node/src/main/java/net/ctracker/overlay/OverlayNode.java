@@ -323,6 +323,30 @@ public final class OverlayNode {
         return leafSet.counterClockwise().stream().map(Neighbour::handle).toList();
     }
 
+    /**
+     * This node and its leaf-set members, nearest to {@code key} first (ties as the root rule: the
+     * smaller key), at most {@code count}. Within the leaf set's span the first is the key's root
+     * and the next ones its replica holders. Event loop only.
+     */
+    public List<NodeHandle> closestTo(NodeKey key, int count) {
+        List<NodeHandle> all = new ArrayList<>();
+        all.add(self);
+        Set<NodeKey> seen = new HashSet<>();
+        seen.add(self.key());
+        for (Neighbour n : leafSet.members()) {
+            if (seen.add(n.key())) {
+                all.add(n.handle());
+            }
+        }
+        all.sort((a, b) -> NodeKey.compareByDistance(key, a.key(), b.key()));
+        return all.subList(0, Math.min(count, all.size()));
+    }
+
+    /** Whether {@code key} lies within the leaf set's span (or the leaf set knows the whole ring). Event loop only. */
+    public boolean coversKey(NodeKey key) {
+        return leafSet.covers(key);
+    }
+
     // =================================================================== joining
 
     private void tryJoin() {

@@ -9,11 +9,25 @@ public interface PeerChangeListener {
 
     PeerChangeListener NONE = new PeerChangeListener() { };
 
-    /** A peer was added, or its seeder state or peer id changed. {@code endpoint} is compact. */
-    default void peerUpdated(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder) {
+    /** Why a peer left the store. */
+    enum Removal {
+        /** the client said {@code event=stopped} */
+        STOPPED,
+        /** no re-announce within the peer TTL */
+        EXPIRED,
+        /** pushed out to stay within a memory cap */
+        EVICTED
     }
 
-    /** A peer left (stopped, expired or evicted). */
-    default void peerRemoved(InfoHash infoHash, byte[] endpoint) {
+    /**
+     * A peer was added, or its seeder state or peer id changed. {@code endpoint} is compact;
+     * {@code completed} when this announce said {@code event=completed} and made the peer a seeder
+     * (the one announce that counts towards {@code downloaded}).
+     */
+    default void peerUpdated(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed) {
+    }
+
+    /** A peer left. */
+    default void peerRemoved(InfoHash infoHash, byte[] endpoint, Removal why) {
     }
 }

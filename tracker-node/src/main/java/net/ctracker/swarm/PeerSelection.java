@@ -47,6 +47,17 @@ public final class PeerSelection {
         int room() {
             return endpoints.length / endpointLength - count;
         }
+
+        /** Whether {@code endpoint[offset..offset+endpointLength)} is already chosen. */
+        boolean contains(byte[] endpoint, int offset) {
+            for (int i = 0; i < count; i++) {
+                if (java.util.Arrays.equals(endpoints, i * endpointLength, (i + 1) * endpointLength,
+                        endpoint, offset, offset + endpointLength)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final int capacity;
@@ -54,6 +65,7 @@ public final class PeerSelection {
     private final Family v6;
     int complete;
     int incomplete;
+    boolean renewed;
 
     public PeerSelection(int capacity) {
         this.capacity = capacity;
@@ -70,6 +82,68 @@ public final class PeerSelection {
         v6.count = 0;
         complete = 0;
         incomplete = 0;
+        renewed = false;
+    }
+
+    /** A private copy holding at most {@code capacity} peers (for an answer completed later). */
+    public PeerSelection copy(int capacity) {
+        PeerSelection c = new PeerSelection(Math.max(capacity, total()));
+        for (Family f : new Family[] {v4, v6}) {
+            Family to = c.family(f.endpointLength - 2);
+            for (int i = 0; i < f.count; i++) {
+                to.add(f.endpoints, i * f.endpointLength, f.peerIds, i * PeerId.LENGTH);
+            }
+        }
+        c.complete = complete;
+        c.incomplete = incomplete;
+        c.renewed = renewed;
+        return c;
+    }
+
+    /**
+     * Adds one peer (compact endpoint of 6 or 18 bytes at {@code endpointOffset}, 20-byte peer id at
+     * {@code peerIdOffset}) unless it is chosen already or there is no room; true if added.
+     */
+    public boolean add(byte[] endpoint, int endpointOffset, int endpointLength, byte[] peerId, int peerIdOffset) {
+        Family f = family(endpointLength - 2);
+        if (f.room() <= 0 || total() >= capacity || f.contains(endpoint, endpointOffset)) {
+            return false;
+        }
+        f.add(endpoint, endpointOffset, peerId, peerIdOffset);
+        return true;
+    }
+
+    /** Whether this compact endpoint is among the chosen peers. */
+    public boolean contains(byte[] endpoint) {
+        return (endpoint.length == 6 || endpoint.length == 18) && family(endpoint.length - 2).contains(endpoint, 0);
+    }
+
+    /**
+     * Keeps at most {@code n} of the chosen peers, dropping from the end of the family that is not
+     * the requester's first ({@code v4First}): the choices are random already, so the rest stay a
+     * random subset.
+     */
+    public void keepAtMost(int n, boolean v4First) {
+        Family first = v4First ? v4 : v6;
+        Family second = v4First ? v6 : v4;
+        int excess = total() - Math.max(0, n);
+        if (excess <= 0) {
+            return;
+        }
+        int fromSecond = Math.min(excess, second.count);
+        second.count -= fromSecond;
+        first.count -= Math.min(excess - fromSecond, first.count);
+    }
+
+    /** Replaces the counts (with the swarm's, wherever its peers announced). */
+    public void setCounts(int complete, int incomplete) {
+        this.complete = complete;
+        this.incomplete = incomplete;
+    }
+
+    /** Whether the requester was already in the swarm before this announce (a re-announce). */
+    public boolean renewed() {
+        return renewed;
     }
 
     public Family v4() {
@@ -92,7 +166,7 @@ public final class PeerSelection {
         return addressLength == 4 ? v4 : v6;
     }
 
-    int total() {
+    public int total() {
         return v4.count + v6.count;
     }
 }

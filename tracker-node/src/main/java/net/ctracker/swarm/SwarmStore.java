@@ -98,7 +98,7 @@ public final class SwarmStore {
             }
             Swarm swarm = touch(stripe, infoHash);
             boolean seeder = left == 0;
-            int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick);
+            int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick, out);
             out.complete = swarm.seeders();
             out.incomplete = swarm.leechers();
             select(stripe.random, swarm, addressLength, seeder, slot,
@@ -163,6 +163,55 @@ public final class SwarmStore {
         return records;
     }
 
+    /** Visitor of {@link #forEachAnnouncedSince}. */
+    @FunctionalInterface
+    public interface AnnouncedVisitor {
+        void peer(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, long lastAnnounceMillis);
+    }
+
+    /**
+     * Visits every live record last announced at or after {@code sinceMillis} (second resolution),
+     * one stripe locked at a time and the visitor called outside the lock: the partial trackers use
+     * it to refresh the copies other nodes hold of peers that re-announced without a change.
+     */
+    public void forEachAnnouncedSince(long sinceMillis, AnnouncedVisitor visitor) {
+        int now = tick();
+        int liveAfter = now - ttlTicks;
+        int fromTick = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, (sinceMillis - baseMillis) / 1000 + 1));
+        for (Stripe stripe : stripes) {
+            List<Object[]> batch = new ArrayList<>();
+            stripe.lock.lock();
+            try {
+                for (Map.Entry<InfoHash, Swarm> e : stripe.swarms.entrySet()) {
+                    Swarm swarm = e.getValue();
+                    for (int i = 0; i < swarm.tables.length; i++) {
+                        PeerTable t = swarm.tables[i];
+                        if (t == null) {
+                            continue;
+                        }
+                        boolean seeder = (i & 1) == 1;
+                        InfoHash h = e.getKey();
+                        t.forEach((endpoint, peerId, tick) -> {
+                            if (tick > liveAfter && tick >= fromTick) {
+                                batch.add(new Object[] {h, endpoint, peerId, seeder, tickToMillis(tick)});
+                            }
+                        });
+                    }
+                }
+            } finally {
+                stripe.lock.unlock();
+            }
+            for (Object[] p : batch) {
+                visitor.peer((InfoHash) p[0], (byte[]) p[1], (byte[]) p[2], (Boolean) p[3], (Long) p[4]);
+            }
+        }
+    }
+
+    /** The peer TTL this store applies, in milliseconds. */
+    public long peerTtlMillis() {
+        return ttlTicks * 1000L;
+    }
+
     /** Frees expired records and empty swarms; returns how many records expired. */
     public int sweep() {
         int liveAfter = tick() - ttlTicks;
@@ -173,7 +222,7 @@ public final class SwarmStore {
                 Iterator<Map.Entry<InfoHash, Swarm>> it = stripe.swarms.entrySet().iterator();
                 while (it.hasNext()) {
                     Map.Entry<InfoHash, Swarm> e = it.next();
-                    expired += removeUpTo(e.getKey(), e.getValue(), liveAfter);
+                    expired += removeUpTo(e.getKey(), e.getValue(), liveAfter, PeerChangeListener.Removal.EXPIRED);
                     if (e.getValue().peers() == 0) {
                         it.remove();
                         swarms.decrementAndGet();
@@ -228,7 +277,7 @@ public final class SwarmStore {
             if (slot >= 0) {
                 t.remove(slot);
                 counter(seeder).decrement();
-                listener.peerRemoved(infoHash, endpoint);
+                listener.peerRemoved(infoHash, endpoint, PeerChangeListener.Removal.STOPPED);
             }
         }
         out.complete = swarm.seeders();
@@ -255,13 +304,14 @@ public final class SwarmStore {
 
     /** Adds or refreshes the requester's record and returns its slot in its table. */
     private int upsert(Stripe stripe, InfoHash infoHash, Swarm swarm, byte[] endpoint, byte[] peerId,
-                       int addressLength, boolean seeder, AnnounceEvent event, int tick) {
+                       int addressLength, boolean seeder, AnnounceEvent event, int tick, PeerSelection out) {
         PeerTable mine = swarm.tableOrCreate(addressLength, seeder, hashSeed);
         int slot = mine.find(endpoint);
         if (slot >= 0) {
             if (mine.refresh(slot, peerId, tick)) {
-                listener.peerUpdated(infoHash, endpoint, peerId, seeder);
+                listener.peerUpdated(infoHash, endpoint, peerId, seeder, false);
             }
+            out.renewed = true;
             return slot;
         }
         PeerTable other = swarm.table(addressLength, !seeder);
@@ -271,6 +321,7 @@ public final class SwarmStore {
             other.remove(otherSlot);
             counter(!seeder).decrement();
             wasSeeder = !seeder;
+            out.renewed = true;
         } else {
             if (swarm.peers() >= limits.maxPeersPerSwarm()) {
                 evictOldestPeers(infoHash, swarm, tick - ttlTicks);
@@ -279,11 +330,12 @@ public final class SwarmStore {
                 evictForTotalCap(stripe, infoHash, swarm, tick - ttlTicks);
             }
         }
-        if (event == AnnounceEvent.COMPLETED && seeder && !wasSeeder) {
+        boolean completed = event == AnnounceEvent.COMPLETED && seeder && !wasSeeder;
+        if (completed) {
             swarm.downloaded++;
         }
         counter(seeder).increment();
-        listener.peerUpdated(infoHash, endpoint, peerId, seeder);
+        listener.peerUpdated(infoHash, endpoint, peerId, seeder, completed);
         return mine.insert(endpoint, peerId, tick);
     }
 
@@ -323,10 +375,10 @@ public final class SwarmStore {
 
     /** Makes room in a full swarm: expired records first, else every record of the oldest tick. */
     private void evictOldestPeers(InfoHash infoHash, Swarm swarm, int liveAfter) {
-        int removed = removeUpTo(infoHash, swarm, liveAfter);
+        int removed = removeUpTo(infoHash, swarm, liveAfter, PeerChangeListener.Removal.EXPIRED);
         expiredPeers.add(removed);
         if (removed == 0) {
-            evictedPeers.add(removeUpTo(infoHash, swarm, swarm.oldestTick()));
+            evictedPeers.add(removeUpTo(infoHash, swarm, swarm.oldestTick(), PeerChangeListener.Removal.EVICTED));
         }
     }
 
@@ -354,16 +406,16 @@ public final class SwarmStore {
 
     /** Drops the swarm {@code it} just returned, with all its peers. */
     private void evictSwarm(Iterator<Map.Entry<InfoHash, Swarm>> it, Map.Entry<InfoHash, Swarm> entry) {
-        evictedPeers.add(removeUpTo(entry.getKey(), entry.getValue(), Integer.MAX_VALUE));
+        evictedPeers.add(removeUpTo(entry.getKey(), entry.getValue(), Integer.MAX_VALUE, PeerChangeListener.Removal.EVICTED));
         it.remove();
         swarms.decrementAndGet();
         evictedSwarms.increment();
     }
 
-    private int removeUpTo(InfoHash infoHash, Swarm swarm, int tick) {
+    private int removeUpTo(InfoHash infoHash, Swarm swarm, int tick, PeerChangeListener.Removal why) {
         PeerChangeListener l = listener;
         PeerTable.RemovalSink sink = l == PeerChangeListener.NONE ? PeerTable.RemovalSink.NONE
-                : (data, offset, length) -> l.peerRemoved(infoHash, java.util.Arrays.copyOfRange(data, offset, offset + length));
+                : (data, offset, length) -> l.peerRemoved(infoHash, java.util.Arrays.copyOfRange(data, offset, offset + length), why);
         int removed = 0;
         for (int i = 0; i < swarm.tables.length; i++) {
             PeerTable t = swarm.tables[i];

@@ -198,20 +198,40 @@ class SwarmStoreTest {
         List<String> events = new ArrayList<>();
         store.setListener(new PeerChangeListener() {
             @Override
-            public void peerUpdated(InfoHash h, byte[] endpoint, byte[] peerId, boolean seeder) {
-                events.add("update seeder=" + seeder);
+            public void peerUpdated(InfoHash h, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed) {
+                events.add("update seeder=" + seeder + (completed ? " completed" : ""));
             }
 
             @Override
-            public void peerRemoved(InfoHash h, byte[] endpoint) {
-                events.add("remove");
+            public void peerRemoved(InfoHash h, byte[] endpoint, Removal why) {
+                events.add("remove " + why);
             }
         });
         store.announce(hash(1), v4(1, 1), id(1), 5, AnnounceEvent.STARTED, 0, out);
+        assertThat(out.renewed()).as("a new peer").isFalse();
         store.announce(hash(1), v4(1, 1), id(1), 5, AnnounceEvent.NONE, 0, out);
+        assertThat(out.renewed()).as("a re-announce").isTrue();
+        store.announce(hash(1), v4(1, 1), id(1), 0, AnnounceEvent.COMPLETED, 0, out);
         store.announce(hash(1), v4(1, 1), id(1), 0, AnnounceEvent.COMPLETED, 0, out);
         store.announce(hash(1), v4(1, 1), id(1), 0, AnnounceEvent.STOPPED, 0, out);
-        assertThat(events).containsExactly("update seeder=false", "update seeder=true", "remove");
+        store.announce(hash(1), v4(2, 1), id(2), 0, AnnounceEvent.STARTED, 0, out);
+        now.addAndGet(61_000L);
+        store.sweep();
+        assertThat(events).containsExactly("update seeder=false", "update seeder=true completed", "remove STOPPED",
+                "update seeder=true", "remove EXPIRED");
+    }
+
+    @Test
+    void refreshExportVisitsOnlyRecordsAnnouncedSinceTheGivenTime() {
+        SwarmStore store = store();
+        store.announce(hash(1), v4(1, 1), id(1), 5, AnnounceEvent.STARTED, 0, out);
+        long mark = now.get() + 10_000;
+        now.addAndGet(10_000);
+        store.announce(hash(1), v4(2, 1), id(2), 0, AnnounceEvent.STARTED, 0, out);
+        store.announce(hash(2), v4(3, 1), id(3), 5, AnnounceEvent.STARTED, 0, out);
+        List<String> seen = new ArrayList<>();
+        store.forEachAnnouncedSince(mark, (h, endpoint, peerId, seeder, last) -> seen.add(endpoint[3] + (seeder ? "s" : "l")));
+        assertThat(seen).containsExactlyInAnyOrder("2s", "3l");
     }
 
     @Test
