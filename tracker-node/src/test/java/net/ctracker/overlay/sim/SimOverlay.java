@@ -32,6 +32,7 @@ public final class SimOverlay {
     private final List<SimHost> hosts = new ArrayList<>();
     private final Map<String, SimHost> byAddress = new HashMap<>();
     private TreeMap<NodeKey, SimHost> ring;
+    private java.util.function.Consumer<SimHost> onCreate = h -> { };
 
     public SimOverlay(long seed, OverlayConfig config, LatencyModel latency) {
         this.sim = new Simulator(seed);
@@ -42,6 +43,11 @@ public final class SimOverlay {
 
     public Simulator sim() {
         return sim;
+    }
+
+    /** Called for every new host before its node starts (to register applications on it). */
+    public void onCreate(java.util.function.Consumer<SimHost> hook) {
+        this.onCreate = hook;
     }
 
     public SimNetwork network() {
@@ -80,6 +86,7 @@ public final class SimOverlay {
             bootstrap.add(members.get(random.nextInt(members.size())).handle().address());
         }
         host.joinStartedAt(sim.now());
+        onCreate.accept(host);
         node.start(bootstrap);
         ring = null;
         return host;

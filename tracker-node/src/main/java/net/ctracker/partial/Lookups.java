@@ -1,0 +1,120 @@
+package net.ctracker.partial;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.partial.TrackerMessage.Answer;
+import net.ctracker.partial.TrackerMessage.Entry;
+import net.ctracker.partial.TrackerMessage.GetPeers;
+import net.ctracker.partial.TrackerMessage.Peers;
+import net.ctracker.partial.TrackerMessage.Query;
+import net.ctracker.swarm.InfoHash;
+
+/**
+ * GET_PEERS on the event loop. A lookup starts at this node: if it holds enough (a full list, or a
+ * partial list with at least numwant peers announced elsewhere) it answers itself; otherwise the
+ * query goes towards the root, batched per next hop. Every node on the way does the same: the first
+ * that holds enough answers the requester directly; the root always can (an empty answer with its
+ * counts for a swarm it does not know). A node on the route that answers with peers but without a
+ * full list sends a counts-only query on, so the swarm's counts still come from a full list.
+ * Answers carry up to {@code max(numwant, cachePeers)} peers, none announced at the requester, a
+ * seeder's leechers first and a leecher's seeders first.
+ */
+final class Lookups {
+
+    private final TrackerContext ctx;
+    private final ClusterPeers cluster;
+
+    Lookups(TrackerContext ctx, ClusterPeers cluster) {
+        this.ctx = ctx;
+        this.cluster = cluster;
+    }
+
+    /** Starts a lookup for this node's announces (called on the loop by {@link ClusterPeers}). */
+    void start(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder, Object token) {
+        if (!ctx.overlay.joined()) {
+            cluster.failed(infoHash, token);
+            return;
+        }
+        ctx.overlay.scheduler().schedule(ctx.config.lookupTimeoutMillis(), () -> cluster.failed(infoHash, token));
+        NodeKey key = NodeKey.of(infoHash.toBytes());
+        Origin self = ctx.self();
+        Query q = new Query(infoHash, numwant, needCounts, requesterSeeder, 0);
+        if (!answerHere(q, key, self, true)) {
+            forward(q, key, self);
+        }
+    }
+
+    void onGetPeers(GetPeers m) {
+        for (Query q : m.queries()) {
+            NodeKey key = NodeKey.of(q.infoHash().toBytes());
+            if (!answerHere(q, key, m.requester(), false)) {
+                forward(q, key, m.requester());
+            }
+        }
+    }
+
+    void onPeers(Peers m) {
+        for (Answer a : m.answers()) {
+            cluster.answered(a.infoHash(), a, m.origins(), false);
+        }
+    }
+
+    /**
+     * Answers {@code q} from what this node holds, if it holds enough; a counts-only query that a
+     * partial list cannot answer goes on. Returns whether the query needs to go no further.
+     */
+    private boolean answerHere(Query q, NodeKey key, Origin requester, boolean own) {
+        long now = ctx.now();
+        HeldSwarms.Swarm s = ctx.held.get(q.infoHash());
+        boolean full = (s != null && s.full) || ctx.isRoot(key);
+        if (!full) {
+            if (q.numwant() == 0 || s == null
+                    || ctx.held.countNotFrom(s, requester.key(), now, q.numwant()) < q.numwant()) {
+                return false;
+            }
+        }
+        List<HeldSwarms.Record> sample = q.numwant() == 0 || s == null ? List.of()
+                : ctx.held.sample(s, q.numwant(), requester.key(), q.requesterSeeder() ? Boolean.FALSE : Boolean.TRUE, now);
+        // counts of the peers announced elsewhere: the requester adds its own, which may be newer
+        int[] theirs = s == null ? new int[2] : s.countsFrom(requester.key());
+        int seeders = s == null ? 0 : s.seeders - theirs[0];
+        int leechers = s == null ? 0 : s.leechers() - theirs[1];
+        long downloaded = s == null ? 0 : s.downloaded;
+        boolean peers = q.numwant() > 0;
+        if (own) {
+            List<Origin> origins = new ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
+            for (HeldSwarms.Record r : sample) {
+                Entry e = TrackerContext.entryOf(r, now);
+                entries.add(new Entry(e.endpoint(), e.peerId(), e.seeder(), false, false, e.ttlSeconds(), origins.size()));
+                origins.add(r.origin);
+            }
+            cluster.answered(q.infoHash(), new Answer(q.infoHash(), peers, full, seeders, leechers, downloaded, entries),
+                    origins, true);
+        } else {
+            ctx.outbox.answer(requester.handle(), q.infoHash(), peers, full, seeders, leechers, downloaded, sample, now);
+        }
+        if (!full && q.needCounts()) {
+            forward(new Query(q.infoHash(), 0, true, q.requesterSeeder(), q.hops()), key, requester);
+        }
+        return true;
+    }
+
+    private void forward(Query q, NodeKey key, Origin requester) {
+        if (q.hops() + 1 > ctx.config.maxHops()) {
+            ctx.counters.droppedHopLimit.increment();
+            return;
+        }
+        NodeHandle next = ctx.overlay.nextHop(key);
+        if (next.equals(ctx.selfHandle())) {
+            return; // answered above as the root
+        }
+        if (requester.key().equals(ctx.selfHandle().key())) {
+            ctx.counters.lookupsSent.increment();
+        }
+        ctx.outbox.query(next, requester, new Query(q.infoHash(), q.numwant(), q.needCounts(), q.requesterSeeder(), q.hops() + 1));
+    }
+}

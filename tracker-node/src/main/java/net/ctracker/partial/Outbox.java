@@ -1,0 +1,234 @@
+package net.ctracker.partial;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.partial.TrackerMessage.Answer;
+import net.ctracker.partial.TrackerMessage.Entry;
+import net.ctracker.partial.TrackerMessage.GetPeers;
+import net.ctracker.partial.TrackerMessage.Mode;
+import net.ctracker.partial.TrackerMessage.Peers;
+import net.ctracker.partial.TrackerMessage.Publish;
+import net.ctracker.partial.TrackerMessage.Query;
+import net.ctracker.partial.TrackerMessage.Replicate;
+import net.ctracker.swarm.InfoHash;
+
+/**
+ * Outgoing tracker messages, batched per destination: records (publishes to a next hop, deltas to a
+ * replica) wait up to the publish delay, lookups and answers up to the lookup delay, so that what
+ * goes the same way in that time shares one overlay message. A batch that reaches the payload limit
+ * is sent at once. Event loop only.
+ */
+final class Outbox {
+
+    private final OverlayAccess overlay;
+    private final TrackerCounters counters;
+    private final long publishDelayMillis;
+    private final long lookupDelayMillis;
+    private final BiConsumer<NodeHandle, Publish> publishFailed;
+    private final Map<NodeHandle, EntryBatch> publishes = new LinkedHashMap<>();
+    private final Map<NodeHandle, EntryBatch> deltas = new LinkedHashMap<>();
+    private final Map<NodeHandle, Map<Origin, List<Query>>> queries = new LinkedHashMap<>();
+    private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
+    private boolean recordFlushScheduled;
+    private boolean lookupFlushScheduled;
+
+    /** Answers for one requester, with one origins table. */
+    private static final class AnswerBatch {
+        final Map<net.ctracker.overlay.routing.NodeKey, Integer> originIndex = new java.util.HashMap<>();
+        final List<Origin> origins = new ArrayList<>();
+        final List<Answer> answers = new ArrayList<>();
+        int bytes = 8;
+
+        int index(Origin o) {
+            Integer i = originIndex.get(o.key());
+            if (i == null) {
+                i = origins.size();
+                originIndex.put(o.key(), i);
+                origins.add(o);
+                bytes += EntryBatch.originBytes(o);
+            }
+            return i;
+        }
+    }
+
+    /**
+     * @param publishFailed told of a publish that was not acknowledged, so its records can take another route
+     */
+    Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long lookupDelayMillis,
+           BiConsumer<NodeHandle, Publish> publishFailed) {
+        this.overlay = overlay;
+        this.counters = counters;
+        this.publishDelayMillis = publishDelayMillis;
+        this.lookupDelayMillis = lookupDelayMillis;
+        this.publishFailed = publishFailed;
+    }
+
+    void publish(NodeHandle to, InfoHash infoHash, int hops, Entry entry, Origin origin) {
+        add(publishes, to, infoHash, hops, 0, entry, origin, true);
+    }
+
+    void delta(NodeHandle to, InfoHash infoHash, long downloaded, Entry entry, Origin origin) {
+        add(deltas, to, infoHash, 0, downloaded, entry, origin, false);
+    }
+
+    private void add(Map<NodeHandle, EntryBatch> batches, NodeHandle to, InfoHash infoHash, int hops, long downloaded,
+                     Entry entry, Origin origin, boolean publish) {
+        EntryBatch b = batches.computeIfAbsent(to, t -> new EntryBatch());
+        if (!b.fits(origin)) {
+            batches.remove(to);
+            sendRecords(to, b, publish);
+            b = new EntryBatch();
+            batches.put(to, b);
+        }
+        b.add(infoHash, hops, downloaded, entry, origin);
+        scheduleRecordFlush();
+    }
+
+    void query(NodeHandle to, Origin requester, Query q) {
+        Map<Origin, List<Query>> byRequester = queries.computeIfAbsent(to, t -> new LinkedHashMap<>());
+        List<Query> list = byRequester.computeIfAbsent(requester, r -> new ArrayList<>());
+        list.add(q);
+        if (list.size() >= 1000) {
+            byRequester.remove(requester);
+            send(to, new GetPeers(requester, list));
+        }
+        scheduleLookupFlush();
+    }
+
+    /** An answer for {@code to}; {@code records} are (entry, origin) pairs. */
+    void answer(NodeHandle to, InfoHash infoHash, boolean hasPeers, boolean hasCounts, int seeders, int leechers,
+                long downloaded, List<HeldSwarms.Record> records, long nowMillis) {
+        AnswerBatch b = answers.get(to);
+        if (b != null && !fits(b, records)) {
+            answers.remove(to);
+            send(to, new Peers(b.origins, b.answers));
+            b = null;
+        }
+        if (b == null) {
+            b = new AnswerBatch();
+            answers.put(to, b);
+        }
+        List<Entry> entries = new ArrayList<>(records.size());
+        for (HeldSwarms.Record r : records) {
+            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
+            entries.add(new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, b.index(r.origin)));
+        }
+        b.answers.add(new Answer(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, entries));
+        b.bytes += ANSWER_HEADER_BYTES + records.size() * TrackerCodec.MAX_ENTRY_BYTES;
+        scheduleLookupFlush();
+    }
+
+    /** Bytes of an answer besides its entries. */
+    private static final int ANSWER_HEADER_BYTES = 20 + 1 + 4 + 4 + 8 + 2;
+
+    private static boolean fits(AnswerBatch b, List<HeldSwarms.Record> records) {
+        int bytes = b.bytes + ANSWER_HEADER_BYTES + records.size() * TrackerCodec.MAX_ENTRY_BYTES;
+        int origins = b.origins.size();
+        java.util.Set<net.ctracker.overlay.routing.NodeKey> fresh = new java.util.HashSet<>();
+        for (HeldSwarms.Record r : records) {
+            if (!b.originIndex.containsKey(r.origin.key()) && fresh.add(r.origin.key())) {
+                bytes += EntryBatch.originBytes(r.origin);
+                origins++;
+            }
+        }
+        return bytes <= TrackerCodec.MAX_BYTES - 64 && origins <= TrackerCodec.MAX_ORIGINS && b.answers.size() < TrackerCodec.MAX_ITEMS;
+    }
+
+    /** Sends a whole list ({@code records}) in as many REPLICATE messages of {@code mode} as it takes. */
+    void replicateAll(NodeHandle to, Mode mode, InfoHash infoHash, long downloaded, List<HeldSwarms.Record> records,
+                      long nowMillis) {
+        EntryBatch b = new EntryBatch();
+        b.addEmpty(infoHash, 0, downloaded);
+        for (HeldSwarms.Record r : records) {
+            if (!b.fits(r.origin)) {
+                send(to, new Replicate(mode, b.origins(), b.swarms()));
+                b = new EntryBatch();
+                b.addEmpty(infoHash, 0, downloaded);
+            }
+            int ttl = (int) Math.max(0, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
+            b.add(infoHash, 0, downloaded, new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, 0), r.origin);
+        }
+        send(to, new Replicate(mode, b.origins(), b.swarms()));
+    }
+
+    /** Sends one message now. */
+    void send(NodeHandle to, TrackerMessage message) {
+        byte[] payload;
+        try {
+            payload = TrackerCodec.encode(message);
+        } catch (RuntimeException e) {
+            // a defect (a batch over the limits): never let it stop the loop
+            counters.failed(message.kind());
+            return;
+        }
+        counters.sent(message.kind());
+        overlay.send(to, payload, ok -> {
+            if (!ok) {
+                counters.failed(message.kind());
+                if (message instanceof Publish p) {
+                    publishFailed.accept(to, p);
+                }
+            }
+        });
+    }
+
+    /** Sends everything waiting now. */
+    void flushAll() {
+        flushRecords();
+        flushLookups();
+    }
+
+    private void scheduleRecordFlush() {
+        if (!recordFlushScheduled) {
+            recordFlushScheduled = true;
+            overlay.scheduler().schedule(publishDelayMillis, this::flushRecords);
+        }
+    }
+
+    private void scheduleLookupFlush() {
+        if (!lookupFlushScheduled) {
+            lookupFlushScheduled = true;
+            overlay.scheduler().schedule(lookupDelayMillis, this::flushLookups);
+        }
+    }
+
+    private void flushRecords() {
+        recordFlushScheduled = false;
+        drain(publishes, true);
+        drain(deltas, false);
+    }
+
+    private void drain(Map<NodeHandle, EntryBatch> batches, boolean publish) {
+        List<Map.Entry<NodeHandle, EntryBatch>> all = new ArrayList<>(batches.entrySet());
+        batches.clear();
+        for (Map.Entry<NodeHandle, EntryBatch> e : all) {
+            sendRecords(e.getKey(), e.getValue(), publish);
+        }
+    }
+
+    private void sendRecords(NodeHandle to, EntryBatch b, boolean publish) {
+        if (b.isEmpty()) {
+            return;
+        }
+        send(to, publish ? new Publish(b.origins(), b.swarms()) : new Replicate(Mode.DELTA, b.origins(), b.swarms()));
+    }
+
+    private void flushLookups() {
+        lookupFlushScheduled = false;
+        List<Map.Entry<NodeHandle, Map<Origin, List<Query>>>> q = new ArrayList<>(queries.entrySet());
+        queries.clear();
+        for (Map.Entry<NodeHandle, Map<Origin, List<Query>>> e : q) {
+            e.getValue().forEach((requester, list) -> send(e.getKey(), new GetPeers(requester, list)));
+        }
+        List<Map.Entry<NodeHandle, AnswerBatch>> a = new ArrayList<>(answers.entrySet());
+        answers.clear();
+        for (Map.Entry<NodeHandle, AnswerBatch> e : a) {
+            send(e.getKey(), new Peers(e.getValue().origins, e.getValue().answers));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package net.ctracker.partial;
+
+/**
+ * Every tunable of the partial trackers, validated in one place; Spring maps
+ * {@code ctracker.partial.*} (and {@code ctracker.locality.random-share}) onto it. Durations are
+ * in milliseconds.
+ *
+ * @param replicas          leaf-set neighbours that keep a copy of each full list besides its root
+ * @param publishDelayMillis changes wait this long to be batched and coalesced per next hop
+ * @param lookupDelayMillis lookups and answers wait this long to share a message per next hop
+ * @param budgetMillis      an announce that waits for other nodes' peers is answered after at most this long
+ * @param cacheTtlMillis    a lookup's answer is reused for this long before the swarm is looked up again
+ * @param staleTtlMillis    an older answer still serves re-announces and announces the node can answer itself,
+ *                          up to this age (then it is dropped)
+ * @param lookupTimeoutMillis a lookup without any answer is given up after this long
+ * @param cachePeers        peers a lookup's answer carries (at least the numwant asked), kept per swarm
+ * @param pathPeers         records a node on a swarm's publish route keeps (its partial list)
+ * @param maxCacheSwarms    swarms whose answers are cached
+ * @param maxPendingLookups lookups in flight at once (more are answered with what the node has)
+ * @param maxQueuedChanges  local changes waiting to be published (more are dropped and picked up by the next refresh)
+ * @param refreshPeriodMillis re-announced peers are republished this often, so other nodes' copies do not expire
+ * @param sweepPeriodMillis expired held records are freed this often
+ * @param rebalanceDelayMillis after a leaf-set change, responsibility for swarms is checked this much later
+ * @param digestPeriodMillis the root compares its changed lists with its replicas this often
+ * @param maxHops           tracker messages travelling further are dropped (loop guard)
+ * @param randomShare       share of each answer taken from peers announced elsewhere (no islands), 0..1
+ */
+public record PartialConfig(
+        int replicas,
+        long publishDelayMillis,
+        long lookupDelayMillis,
+        long budgetMillis,
+        long cacheTtlMillis,
+        long staleTtlMillis,
+        long lookupTimeoutMillis,
+        int cachePeers,
+        int pathPeers,
+        int maxCacheSwarms,
+        int maxPendingLookups,
+        int maxQueuedChanges,
+        long refreshPeriodMillis,
+        long sweepPeriodMillis,
+        long rebalanceDelayMillis,
+        long digestPeriodMillis,
+        int maxHops,
+        double randomShare) {
+
+    public PartialConfig {
+        require(replicas >= 0 && replicas <= 8, "replicas must be 0..8");
+        require(publishDelayMillis >= 0 && lookupDelayMillis >= 0, "delays must be >= 0");
+        require(budgetMillis >= 0, "budget must be >= 0");
+        require(cacheTtlMillis > 0 && staleTtlMillis >= cacheTtlMillis, "need 0 < cache TTL <= stale TTL");
+        require(lookupTimeoutMillis > 0, "lookup timeout must be positive");
+        require(cachePeers >= 1 && cachePeers <= TrackerCodec.MAX_NUMWANT, "cache peers must be 1.." + TrackerCodec.MAX_NUMWANT);
+        require(pathPeers >= 1, "path peers must be positive");
+        require(maxCacheSwarms >= 1 && maxPendingLookups >= 1 && maxQueuedChanges >= 1, "sizes must be positive");
+        require(refreshPeriodMillis > 0 && sweepPeriodMillis > 0 && rebalanceDelayMillis >= 0 && digestPeriodMillis > 0,
+                "periods must be positive");
+        require(maxHops >= 1 && maxHops <= TrackerCodec.MAX_HOPS, "max hops must be 1.." + TrackerCodec.MAX_HOPS);
+        require(randomShare >= 0 && randomShare <= 1, "random share must be within 0..1");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Defaults for a node whose clients re-announce every {@code intervalMillis}. */
+    public static PartialConfig defaults(long intervalMillis) {
+        return new PartialConfig(3, 100, 5, 100, 30_000, Math.max(30_000, intervalMillis), 3_000, 100, 100,
+                100_000, 10_000, 100_000, Math.max(1_000, intervalMillis / 2), 30_000, 1_000, 300_000, 32, 0.2);
+    }
+}

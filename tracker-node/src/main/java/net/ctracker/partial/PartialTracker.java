@@ -1,0 +1,240 @@
+package net.ctracker.partial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+import net.ctracker.locality.Coordinate;
+import net.ctracker.overlay.Application;
+import net.ctracker.overlay.OverlayNode;
+import net.ctracker.overlay.message.Message.Direct;
+import net.ctracker.overlay.message.Message.Route;
+import net.ctracker.overlay.message.MessageFormatException;
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.partial.TrackerMessage.Digest;
+import net.ctracker.partial.TrackerMessage.GetPeers;
+import net.ctracker.partial.TrackerMessage.Inspect;
+import net.ctracker.partial.TrackerMessage.InspectReply;
+import net.ctracker.partial.TrackerMessage.Peers;
+import net.ctracker.partial.TrackerMessage.Publish;
+import net.ctracker.partial.TrackerMessage.Replicate;
+import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.SwarmStore;
+import net.ctracker.time.Cancellable;
+import net.ctracker.time.Scheduler;
+
+/**
+ * One node's partial tracker: the overlay application that makes the cluster one tracker (BRIEF
+ * section 2). It wires the protocols that each own a part of the work — {@link Publisher}
+ * (publishing and the root's full lists), {@link Lookups} (GET_PEERS), {@link Replicas} (replicas,
+ * handoff, digests), {@link Inspector} (the operator's swarm view) — over the node's
+ * {@link HeldSwarms}, and the announce threads' side, {@link ClusterPeers}.
+ *
+ * <p>Every protocol runs on the overlay's event loop (upcalls and timers); only the change queue and
+ * {@link ClusterPeers} are touched by announce threads. Threat model: nodes of one cluster are
+ * trusted (the overlay authenticates them) but may be broken: a malformed tracker message is counted,
+ * logged (at most one line every {@value #LOG_GAP_MILLIS} ms) and dropped; everything held is capped.
+ */
+public final class PartialTracker implements Application {
+
+    static final long LOG_GAP_MILLIS = 10_000;
+    private static final System.Logger LOG = System.getLogger(PartialTracker.class.getName());
+
+    private final TrackerContext ctx;
+    private final SwarmStore local;
+    private final ClusterPeers cluster;
+    private final Publisher publisher;
+    private final Lookups lookups;
+    private final Replicas replicas;
+    private final Inspector inspector;
+    private final RandomGenerator random;
+    private final List<Cancellable> timers = new ArrayList<>();
+    private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, 0, 0);
+    private volatile boolean stopped;
+    private long lastLogMillis = Long.MIN_VALUE / 2;
+    private long unloggedMalformed;
+
+    /** Records held here by role, swarms held and cached, lookups in flight. */
+    public record Snapshot(long rootRecords, long replicaRecords, long pathRecords, int heldSwarms, int cachedSwarms,
+                           int lookupsInFlight) {
+    }
+
+    /**
+     * @param caps the store's caps: held records count towards {@code maxPeers} together with the node's own
+     */
+    public PartialTracker(OverlayNode node, Scheduler loop, SwarmStore local, PartialConfig config, StoreCaps caps,
+                          ClusterPeers cluster, TrackerCounters counters, RandomGenerator random,
+                          Supplier<Coordinate> coordinate) {
+        this(OverlayAccess.of(node, loop), local, config, caps, cluster, counters, random, coordinate);
+        node.register(TrackerCodec.APP_TYPE, this);
+    }
+
+    /** The store caps the held records share. */
+    public record StoreCaps(long maxPeers, int maxSwarms, int maxPeersPerSwarm) {
+    }
+
+    PartialTracker(OverlayAccess overlay, SwarmStore local, PartialConfig config, StoreCaps caps, ClusterPeers cluster,
+                   TrackerCounters counters, RandomGenerator random, Supplier<Coordinate> coordinate) {
+        this.local = local;
+        this.cluster = cluster;
+        this.random = random;
+        HeldSwarms held = new HeldSwarms(config.pathPeers(), caps.maxPeersPerSwarm(), caps.maxPeers(), caps.maxSwarms(),
+                local::peerCount, random);
+        Publisher[] p = new Publisher[1];
+        Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.lookupDelayMillis(),
+                (to, m) -> p[0].publishFailed(to, m));
+        this.ctx = new TrackerContext(overlay, held, outbox, counters, config, coordinate);
+        this.publisher = new Publisher(ctx, local);
+        p[0] = publisher;
+        this.lookups = new Lookups(ctx, cluster);
+        this.replicas = new Replicas(ctx, publisher);
+        this.inspector = new Inspector(ctx);
+    }
+
+    /** Starts publishing this node's peers and answering for the cluster; call once, from any thread. */
+    public void start() {
+        local.setListener(publisher);
+        cluster.setStarter(lookups::start);
+        ctx.overlay.scheduler().execute(() -> {
+            PartialConfig c = ctx.config;
+            every(c.refreshPeriodMillis(), publisher::refresh);
+            every(c.sweepPeriodMillis(), () -> {
+                ctx.held.sweep(ctx.now());
+                cluster.trim(ctx.now());
+            });
+            every(c.digestPeriodMillis(), replicas::sendDigests);
+            every(1_000, this::publishSnapshot);
+        });
+    }
+
+    /** Stops the timers; held records stay until the process ends. */
+    public void stop() {
+        stopped = true;
+        local.setListener(null);
+        ctx.overlay.scheduler().execute(() -> timers.forEach(Cancellable::cancel));
+    }
+
+    /** Runs {@code task} every {@code period}, from a random phase so that nodes do not run in step. */
+    private void every(long period, Runnable task) {
+        Periodic p = new Periodic(period, task);
+        timers.add(p);
+        p.next = ctx.overlay.scheduler().schedule(1 + random.nextLong(period), p);
+    }
+
+    private final class Periodic implements Runnable, Cancellable {
+        final long period;
+        final Runnable task;
+        Cancellable next = Cancellable.NONE;
+
+        Periodic(long period, Runnable task) {
+            this.period = period;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (!stopped) {
+                task.run();
+                next = ctx.overlay.scheduler().schedule(period, this);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            next.cancel();
+        }
+    }
+
+    public ClusterPeers cluster() {
+        return cluster;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The cluster's view of one swarm, gathered within {@code timeoutMillis}; completes on the event loop. */
+    public CompletableFuture<Inspector.SwarmView> inspect(InfoHash infoHash, long timeoutMillis) {
+        CompletableFuture<Inspector.SwarmView> f = new CompletableFuture<>();
+        ctx.overlay.scheduler().execute(() -> inspector.inspect(infoHash, timeoutMillis, f::complete));
+        return f;
+    }
+
+    // ------------------------------------------------------------------ overlay upcalls (event loop)
+
+    @Override
+    public void deliver(NodeKey key, Route message) {
+        // the partial trackers route their own messages hop by hop (batched): nothing is routed to them
+    }
+
+    @Override
+    public void update(NodeHandle node, boolean joined) {
+        if (!stopped) {
+            replicas.leafSetChanged();
+        }
+    }
+
+    @Override
+    public void direct(NodeHandle from, Direct message) {
+        if (stopped) {
+            return;
+        }
+        TrackerMessage m;
+        try {
+            m = TrackerCodec.decode(message.payload());
+        } catch (MessageFormatException e) {
+            ctx.counters.malformed.increment();
+            refused(from, e.getMessage());
+            return;
+        }
+        ctx.counters.received(m.kind());
+        if (m instanceof Publish p) {
+            publisher.onPublish(p);
+        } else if (m instanceof Replicate r) {
+            replicas.onReplicate(from, r);
+        } else if (m instanceof GetPeers g) {
+            lookups.onGetPeers(g);
+        } else if (m instanceof Peers p) {
+            lookups.onPeers(p);
+        } else if (m instanceof Digest d) {
+            replicas.onDigest(from, d);
+        } else if (m instanceof Inspect i) {
+            inspector.onInspect(i);
+        } else if (m instanceof InspectReply r) {
+            inspector.onReply(from, r);
+        }
+    }
+
+    private void refused(NodeHandle from, String why) {
+        long now = ctx.now();
+        if (now - lastLogMillis >= LOG_GAP_MILLIS) {
+            LOG.log(System.Logger.Level.WARNING, "refused a malformed tracker message from {0} ({1}): {2}{3}",
+                    from.address(), from.key().shortString(), why,
+                    unloggedMalformed > 0 ? " (and " + unloggedMalformed + " more since the last report)" : "");
+            lastLogMillis = now;
+            unloggedMalformed = 0;
+        } else {
+            unloggedMalformed++;
+        }
+    }
+
+    private void publishSnapshot() {
+        NodeKey me = ctx.selfHandle().key();
+        long root = 0;
+        long replica = 0;
+        for (HeldSwarms.Swarm s : ctx.held.all()) {
+            if (s.full) {
+                if (!s.holders.isEmpty() && s.holders.get(0).equals(me)) {
+                    root += s.size();
+                } else {
+                    replica += s.size();
+                }
+            }
+        }
+        snapshot = new Snapshot(root, replica, ctx.held.pathRecords(), ctx.held.swarmCount(), cluster.cachedSwarms(),
+                cluster.lookupsInFlight());
+    }
+}

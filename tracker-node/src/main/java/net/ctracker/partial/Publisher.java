@@ -1,0 +1,201 @@
+package net.ctracker.partial;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.partial.TrackerMessage.Entry;
+import net.ctracker.partial.TrackerMessage.Publish;
+import net.ctracker.partial.TrackerMessage.SwarmRecords;
+import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.PeerChangeListener;
+import net.ctracker.swarm.SwarmStore;
+
+/**
+ * Publishing: this node's own changes go towards each swarm's root, hop by hop; every hop keeps a
+ * partial list and passes the records on; the root keeps the full list and sends each change to its
+ * replicas.
+ *
+ * <p>Costs: the store reports only real changes (a re-announce that changes nothing publishes
+ * nothing); changes wait {@code publishDelay} on a bounded queue and are coalesced by peer, then
+ * batched per next hop by the {@link Outbox}. Removals are published only for {@code stopped}: an
+ * expired or evicted peer's copies expire on their own. Peers that re-announced without a change are
+ * republished every {@code refreshPeriod}, so the copies, which expire one peer TTL after the
+ * announce they came from, outlive them only by that.
+ *
+ * <p>The queue is the only part touched by the announce threads (under the store's stripe lock:
+ * enqueue only); the rest runs on the overlay's event loop.
+ */
+final class Publisher implements PeerChangeListener {
+
+    private final TrackerContext ctx;
+    private final SwarmStore local;
+    private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private long lastRefreshMillis;
+
+    private record Change(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed,
+                          boolean removed) {
+    }
+
+    private record PeerRef(InfoHash infoHash, Endpoint endpoint) {
+    }
+
+    Publisher(TrackerContext ctx, SwarmStore local) {
+        this.ctx = ctx;
+        this.local = local;
+        this.lastRefreshMillis = ctx.now();
+    }
+
+    // ------------------------------------------------------------------ announce threads
+
+    @Override
+    public void peerUpdated(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed) {
+        enqueue(new Change(infoHash, endpoint, peerId.clone(), seeder, completed, false));
+    }
+
+    @Override
+    public void peerRemoved(InfoHash infoHash, byte[] endpoint, Removal why) {
+        if (why == Removal.STOPPED) {
+            enqueue(new Change(infoHash, endpoint, new byte[0], false, false, true));
+        }
+    }
+
+    private void enqueue(Change c) {
+        if (queued.incrementAndGet() > ctx.config.maxQueuedChanges()) {
+            queued.decrementAndGet();
+            ctx.counters.changesDropped.increment(); // the next refresh republishes what re-announces
+            return;
+        }
+        queue.add(c);
+        if (drainScheduled.compareAndSet(false, true)) {
+            ctx.overlay.scheduler().schedule(ctx.config.publishDelayMillis(), this::drain);
+        }
+    }
+
+    // ------------------------------------------------------------------ event loop
+
+    /** Publishes what the announce threads queued, one record per peer (the last change wins). */
+    void drain() {
+        drainScheduled.set(false);
+        Map<PeerRef, Change> latest = new LinkedHashMap<>();
+        Change c;
+        while ((c = queue.poll()) != null) {
+            queued.decrementAndGet();
+            PeerRef ref = new PeerRef(c.infoHash(), new Endpoint(c.endpoint()));
+            Change before = latest.put(ref, c);
+            if (before != null && before.completed() && !c.removed() && c.seeder()) {
+                latest.put(ref, new Change(c.infoHash(), c.endpoint(), c.peerId(), true, true, false));
+            }
+        }
+        if (!ctx.overlay.joined()) {
+            return; // nowhere to publish yet: the refresh picks these up once joined
+        }
+        int ttl = (int) Math.min(TrackerCodec.MAX_TTL_SECONDS, local.peerTtlMillis() / 1000);
+        for (Change ch : latest.values()) {
+            publishOwn(ch.infoHash(), new Entry(ch.endpoint(), ch.peerId(), ch.seeder(), ch.completed(), ch.removed(),
+                    ch.removed() ? 0 : ttl, 0));
+        }
+    }
+
+    /** Republishes peers that re-announced since the last refresh (their copies elsewhere would expire). */
+    void refresh() {
+        long now = ctx.now();
+        long since = lastRefreshMillis;
+        lastRefreshMillis = now;
+        if (!ctx.overlay.joined()) {
+            return;
+        }
+        long ttlMillis = local.peerTtlMillis();
+        local.forEachAnnouncedSince(since, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
+            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
+            publishOwn(infoHash, new Entry(endpoint, peerId, seeder, false, false, ttl, 0));
+        });
+    }
+
+    private void publishOwn(InfoHash infoHash, Entry entry) {
+        ctx.counters.recordsPublished.increment();
+        NodeKey key = NodeKey.of(infoHash.toBytes());
+        NodeHandle next = ctx.overlay.nextHop(key);
+        if (next.equals(ctx.selfHandle())) {
+            applyAsRoot(infoHash, key, entry, ctx.self());
+        } else {
+            ctx.outbox.publish(next, infoHash, 1, entry, ctx.self());
+        }
+    }
+
+    /** Records from another node: keep a partial list (or the full one, if responsible) and pass them on, or hold them as the root. */
+    void onPublish(Publish m) {
+        long now = ctx.now();
+        for (SwarmRecords g : m.swarms()) {
+            NodeKey key = NodeKey.of(g.infoHash().toBytes());
+            NodeHandle next = ctx.overlay.nextHop(key);
+            if (next.equals(ctx.selfHandle())) {
+                for (Entry e : g.records()) {
+                    applyAsRoot(g.infoHash(), key, e, m.origins().get(e.origin()));
+                }
+                continue;
+            }
+            HeldSwarms.Swarm s = ctx.held.getOrCreate(g.infoHash(), false);
+            if (g.hops() + 1 > ctx.config.maxHops()) {
+                ctx.counters.droppedHopLimit.increment();
+                continue;
+            }
+            for (Entry e : g.records()) {
+                Origin origin = m.origins().get(e.origin());
+                if (s != null) {
+                    ctx.held.apply(s, e, origin, now);
+                }
+                ctx.outbox.publish(next, g.infoHash(), g.hops() + 1, e, origin);
+            }
+        }
+    }
+
+    /** A publish that was not acknowledged: its records take the next route (the failed hop is avoided by now). */
+    void publishFailed(NodeHandle to, Publish m) {
+        for (SwarmRecords g : m.swarms()) {
+            if (g.hops() + 1 > ctx.config.maxHops()) {
+                ctx.counters.droppedHopLimit.increment();
+                continue;
+            }
+            NodeKey key = NodeKey.of(g.infoHash().toBytes());
+            NodeHandle next = ctx.overlay.nextHop(key);
+            for (Entry e : g.records()) {
+                Origin origin = m.origins().get(e.origin());
+                if (next.equals(ctx.selfHandle())) {
+                    applyAsRoot(g.infoHash(), key, e, origin);
+                } else if (!next.equals(to)) {
+                    ctx.outbox.publish(next, g.infoHash(), g.hops() + 1, e, origin);
+                }
+            }
+        }
+    }
+
+    /** The root applies a record to its full list and sends the change to its replicas. */
+    void applyAsRoot(InfoHash infoHash, NodeKey key, Entry e, Origin origin) {
+        HeldSwarms.Swarm s = ctx.held.getOrCreate(infoHash, true);
+        if (s == null) {
+            return;
+        }
+        List<NodeHandle> holders = ctx.holders(key);
+        if (s.holders.isEmpty()) {
+            s.holders = TrackerContext.keys(holders);
+        }
+        HeldSwarms.Change change = ctx.held.apply(s, e, origin, ctx.now());
+        if (change == HeldSwarms.Change.NONE || change == HeldSwarms.Change.REFUSED) {
+            return;
+        }
+        for (int i = 1; i < holders.size(); i++) {
+            if (!Objects.equals(holders.get(i), ctx.selfHandle())) {
+                ctx.outbox.delta(holders.get(i), infoHash, s.downloaded, e, origin);
+            }
+        }
+    }
+}

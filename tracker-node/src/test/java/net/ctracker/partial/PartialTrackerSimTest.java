@@ -1,0 +1,56 @@
+package net.ctracker.partial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+
+import net.ctracker.overlay.OverlayConfig;
+import net.ctracker.overlay.sim.LatencyModel;
+import net.ctracker.overlay.sim.SimHost;
+import net.ctracker.swarm.AnnounceEvent;
+import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.SwarmCounts;
+import org.junit.jupiter.api.Test;
+
+/** Small simulated clusters: the partial trackers' flows one by one. */
+class PartialTrackerSimTest {
+
+    private static final long INTERVAL = 60_000;
+
+    private SimCluster cluster(long seed, int nodes) {
+        SimCluster c = new SimCluster(seed, OverlayConfig.defaults(), SimCluster.testConfig(INTERVAL),
+                SimCluster.limits(Duration.ofMillis(2 * INTERVAL)), LatencyModel.plane(3, 0.05, 2, 80));
+        c.overlay.joinOneAtATime(nodes, 200);
+        c.run(10_000);
+        return c;
+    }
+
+    private static byte[] endpoint(byte[] ip, int port) {
+        return ByteBuffer.allocate(6).put(ip).putShort((short) port).array();
+    }
+
+    @Test
+    void aPeerAnnouncedAtOneNodeIsHandedOutAtAnother() {
+        SimCluster c = cluster(1, 8);
+        List<SimHost> live = c.live();
+        SimHost a = live.get(0);
+        SimHost b = live.get(5);
+        InfoHash h = SimCluster.hash(7);
+        SimCluster.Reply first = c.announce(a, h, SimCluster.ip(1), 6881, SimCluster.peerId(1), 100, AnnounceEvent.STARTED, 50);
+        c.run(1_000);
+        assertThat(first.answered()).isTrue();
+        SimCluster.Reply second = c.announce(b, h, SimCluster.ip(2), 6881, SimCluster.peerId(2), 100, AnnounceEvent.STARTED, 50);
+        c.run(1_000);
+        assertThat(second.answered()).isTrue();
+        assertThat(second.peers).extracting(SimCluster::hex).containsExactly(SimCluster.hex(endpoint(SimCluster.ip(1), 6881)));
+        assertThat(second.incomplete).as("the swarm's count, not node b's").isEqualTo(2);
+
+        long[] at = new long[1];
+        List<SwarmCounts> counts = c.scrape(live.get(3), List.of(h), at);
+        c.run(1_000);
+        assertThat(at[0]).isPositive();
+        assertThat(counts).containsExactly(new SwarmCounts(0, 2, 0));
+    }
+}
