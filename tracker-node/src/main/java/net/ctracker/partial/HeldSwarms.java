@@ -66,6 +66,8 @@ final class HeldSwarms {
         List<NodeKey> holders = List.of();
         /** A full list changed since the last digest went out. */
         boolean changed;
+        /** When this node last asked the holders for the whole list. */
+        long pulledAtMillis = Long.MIN_VALUE / 2;
 
         Swarm(InfoHash infoHash) {
             this.infoHash = infoHash;
@@ -123,6 +125,11 @@ final class HeldSwarms {
 
     Iterable<Swarm> all() {
         return swarms.values();
+    }
+
+    /** Every held swarm, in a new list (safe to change the store while walking it). */
+    List<Swarm> swarmList() {
+        return new ArrayList<>(swarms.values());
     }
 
     List<Swarm> fullSwarms() {

@@ -68,7 +68,85 @@ public record PartialConfig(
 
     /** Defaults for a node whose clients re-announce every {@code intervalMillis}. */
     public static PartialConfig defaults(long intervalMillis) {
-        return new PartialConfig(3, 100, 5, 100, 30_000, Math.max(30_000, intervalMillis), 3_000, 100, 100,
-                100_000, 10_000, 100_000, Math.max(1_000, intervalMillis / 2), 30_000, 1_000, 300_000, 32, 0.2);
+        return builder(intervalMillis).build();
+    }
+
+    /** A builder holding the defaults for a node whose clients re-announce every {@code intervalMillis}. */
+    public static Builder builder(long intervalMillis) {
+        Builder b = new Builder();
+        b.staleTtlMillis = Math.max(b.cacheTtlMillis, intervalMillis);
+        b.refreshPeriodMillis = Math.max(1_000, intervalMillis / 2);
+        return b;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.replicas = replicas;
+        b.publishDelayMillis = publishDelayMillis;
+        b.lookupDelayMillis = lookupDelayMillis;
+        b.budgetMillis = budgetMillis;
+        b.cacheTtlMillis = cacheTtlMillis;
+        b.staleTtlMillis = staleTtlMillis;
+        b.lookupTimeoutMillis = lookupTimeoutMillis;
+        b.cachePeers = cachePeers;
+        b.pathPeers = pathPeers;
+        b.maxCacheSwarms = maxCacheSwarms;
+        b.maxPendingLookups = maxPendingLookups;
+        b.maxQueuedChanges = maxQueuedChanges;
+        b.refreshPeriodMillis = refreshPeriodMillis;
+        b.sweepPeriodMillis = sweepPeriodMillis;
+        b.rebalanceDelayMillis = rebalanceDelayMillis;
+        b.digestPeriodMillis = digestPeriodMillis;
+        b.maxHops = maxHops;
+        b.randomShare = randomShare;
+        return b;
+    }
+
+    /** Mutable builder; each default is defined here, once. */
+    public static final class Builder {
+        private int replicas = 3;
+        private long publishDelayMillis = 100;
+        private long lookupDelayMillis = 5;
+        private long budgetMillis = 100;
+        private long cacheTtlMillis = 30_000;
+        private long staleTtlMillis = 30 * 60_000;
+        private long lookupTimeoutMillis = 3_000;
+        private int cachePeers = 100;
+        private int pathPeers = 100;
+        private int maxCacheSwarms = 100_000;
+        private int maxPendingLookups = 10_000;
+        private int maxQueuedChanges = 100_000;
+        private long refreshPeriodMillis = 15 * 60_000;
+        private long sweepPeriodMillis = 30_000;
+        private long rebalanceDelayMillis = 1_000;
+        private long digestPeriodMillis = 300_000;
+        private int maxHops = 32;
+        private double randomShare = 0.2;
+
+        public Builder replicas(int v) { replicas = v; return this; }
+        public Builder publishDelayMillis(long v) { publishDelayMillis = v; return this; }
+        public Builder lookupDelayMillis(long v) { lookupDelayMillis = v; return this; }
+        public Builder budgetMillis(long v) { budgetMillis = v; return this; }
+        public Builder cacheTtlMillis(long v) { cacheTtlMillis = v; return this; }
+        public Builder staleTtlMillis(long v) { staleTtlMillis = v; return this; }
+        public Builder lookupTimeoutMillis(long v) { lookupTimeoutMillis = v; return this; }
+        public Builder cachePeers(int v) { cachePeers = v; return this; }
+        public Builder pathPeers(int v) { pathPeers = v; return this; }
+        public Builder maxCacheSwarms(int v) { maxCacheSwarms = v; return this; }
+        public Builder maxPendingLookups(int v) { maxPendingLookups = v; return this; }
+        public Builder maxQueuedChanges(int v) { maxQueuedChanges = v; return this; }
+        public Builder refreshPeriodMillis(long v) { refreshPeriodMillis = v; return this; }
+        public Builder sweepPeriodMillis(long v) { sweepPeriodMillis = v; return this; }
+        public Builder rebalanceDelayMillis(long v) { rebalanceDelayMillis = v; return this; }
+        public Builder digestPeriodMillis(long v) { digestPeriodMillis = v; return this; }
+        public Builder maxHops(int v) { maxHops = v; return this; }
+        public Builder randomShare(double v) { randomShare = v; return this; }
+
+        public PartialConfig build() {
+            return new PartialConfig(replicas, publishDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
+                    staleTtlMillis, lookupTimeoutMillis, cachePeers, pathPeers, maxCacheSwarms, maxPendingLookups,
+                    maxQueuedChanges, refreshPeriodMillis, sweepPeriodMillis, rebalanceDelayMillis, digestPeriodMillis,
+                    maxHops, randomShare);
+        }
     }
 }

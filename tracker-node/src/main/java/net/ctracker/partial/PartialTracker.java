@@ -148,6 +148,11 @@ public final class PartialTracker implements Application {
         }
     }
 
+    /** The held list of a swarm, for simulation checks. Event loop only. */
+    HeldSwarms.Swarm heldForTest(InfoHash infoHash) {
+        return ctx.held.get(infoHash);
+    }
+
     public ClusterPeers cluster() {
         return cluster;
     }

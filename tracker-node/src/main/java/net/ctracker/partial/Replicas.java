@@ -57,12 +57,19 @@ final class Replicas {
         }
         NodeKey me = ctx.selfHandle().key();
         long now = ctx.now();
-        for (HeldSwarms.Swarm s : ctx.held.fullSwarms()) {
+        Map<NodeHandle, List<DigestEntry>> digests = new HashMap<>();
+        for (HeldSwarms.Swarm s : new ArrayList<>(ctx.held.swarmList())) {
             List<NodeHandle> holders = ctx.holders(s.key);
-            List<NodeKey> now_ = TrackerContext.keys(holders);
+            List<NodeKey> current = TrackerContext.keys(holders);
+            if (!s.full) {
+                if (current.contains(me)) {
+                    pull(s, holders, now); // responsible now, with a partial list only: ask the holders for theirs
+                }
+                continue;
+            }
             List<NodeKey> before = s.holders;
             boolean wasRoot = before.isEmpty() || before.get(0).equals(me);
-            if (!now_.contains(me)) {
+            if (!current.contains(me)) {
                 // no longer responsible: the list goes to whoever is root now, this node keeps a partial one
                 if (wasRoot) {
                     NodeHandle to = holders.isEmpty() ? ctx.overlay.nextHop(s.key) : holders.get(0);
@@ -76,17 +83,42 @@ final class Replicas {
             NodeHandle root = holders.get(0);
             if (root.key().equals(me)) {
                 for (int i = 1; i < holders.size(); i++) {
-                    if (!before.contains(holders.get(i).key())) {
+                    NodeHandle r = holders.get(i);
+                    if (!before.contains(r.key())) {
                         ctx.counters.replicaRepairs.increment();
-                        handOff(s, holders.get(i), Mode.FULL, now);
+                        handOff(s, r, Mode.FULL, now);
+                    } else if (!wasRoot) {
+                        // root only now: the replicas were the old root's; check that they hold what this node holds
+                        digests.computeIfAbsent(r, x -> new ArrayList<>()).add(digestOf(s, now));
                     }
                 }
             } else if (wasRoot && !before.isEmpty()) {
                 handOff(s, root, Mode.HANDOFF, now); // a closer node joined: it is the root now
-            } else if (!before.isEmpty() && !now_.contains(before.get(0)) && !before.contains(root.key())) {
+            } else if (!before.isEmpty() && !current.contains(before.get(0)) && !before.contains(root.key())) {
                 handOff(s, root, Mode.HANDOFF, now); // the root is gone and its successor is new: give it the list
             }
-            s.holders = now_;
+            s.holders = current;
+        }
+        sendDigests(digests);
+    }
+
+    /**
+     * This node became responsible for a swarm of which it holds a partial list: it sends what it
+     * has to the root (or, as the root, to the other holders) as a MERGE, and each answers with its
+     * whole merged list (FULL).
+     */
+    private void pull(HeldSwarms.Swarm s, List<NodeHandle> holders, long now) {
+        NodeKey me = ctx.selfHandle().key();
+        if (now - s.pulledAtMillis < ctx.config.rebalanceDelayMillis()) {
+            return;
+        }
+        s.pulledAtMillis = now;
+        if (holders.get(0).key().equals(me)) {
+            for (int i = 1; i < holders.size(); i++) {
+                handOff(s, holders.get(i), Mode.MERGE, now);
+            }
+        } else {
+            handOff(s, holders.get(0), Mode.MERGE, now);
         }
     }
 
@@ -116,12 +148,19 @@ final class Replicas {
                 }
                 continue;
             }
-            HeldSwarms.Swarm s = ctx.held.getOrCreate(g.infoHash(), true);
+            HeldSwarms.Swarm known = ctx.held.get(g.infoHash());
+            boolean whole = m.mode() != Mode.DELTA || (known != null && known.full);
+            HeldSwarms.Swarm s = ctx.held.getOrCreate(g.infoHash(), whole);
             if (s == null) {
                 continue;
             }
             for (Entry e : g.records()) {
                 ctx.held.apply(s, e, m.origins().get(e.origin()), now);
+            }
+            if (!whole) {
+                // the root counts this node as a replica but it holds only part of the list: ask for the whole
+                pull(s, List.of(from), now);
+                continue;
             }
             ctx.held.mergeDownloaded(s, g.downloaded());
             if (s.holders.isEmpty()) {
@@ -143,22 +182,31 @@ final class Replicas {
             return;
         }
         NodeKey me = ctx.selfHandle().key();
-        long until = ctx.now() + ctx.config.digestPeriodMillis();
+        long now = ctx.now();
         Map<NodeHandle, List<DigestEntry>> out = new HashMap<>();
-        int[] count = new int[1];
         for (HeldSwarms.Swarm s : ctx.held.fullSwarms()) {
             if (!s.changed || !ctx.isRoot(s.key)) {
                 continue;
             }
             s.changed = false;
-            long hash = HeldSwarms.digest(s, until, count);
+            DigestEntry d = digestOf(s, now);
             List<NodeHandle> holders = ctx.holders(s.key);
             for (int i = 1; i < holders.size(); i++) {
                 if (!holders.get(i).key().equals(me)) {
-                    out.computeIfAbsent(holders.get(i), h -> new ArrayList<>()).add(new DigestEntry(s.infoHash, count[0], hash));
+                    out.computeIfAbsent(holders.get(i), h -> new ArrayList<>()).add(d);
                 }
             }
         }
+        sendDigests(out);
+    }
+
+    private DigestEntry digestOf(HeldSwarms.Swarm s, long now) {
+        int[] count = new int[1];
+        long hash = HeldSwarms.digest(s, now + ctx.config.digestPeriodMillis(), count);
+        return new DigestEntry(s.infoHash, count[0], hash);
+    }
+
+    private void sendDigests(Map<NodeHandle, List<DigestEntry>> out) {
         out.forEach((to, entries) -> {
             for (int i = 0; i < entries.size(); i += TrackerCodec.MAX_ITEMS / 4) {
                 ctx.outbox.send(to, new Digest(entries.subList(i, Math.min(entries.size(), i + TrackerCodec.MAX_ITEMS / 4))));
