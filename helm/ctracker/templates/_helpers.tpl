@@ -26,7 +26,7 @@ app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-ctracker.net/region: {{ .Values.region | replace "/" "_" | trunc 63 | quote }}
+ctracker.net/region: {{ .Values.region | quote }}
 {{- end -}}
 
 {{/* What selects this release's pods. */}}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class ComposeFileTest {
         assertThat(nodes).hasSize(5);
         Set<String> regions = new HashSet<>();
         Set<String> ports = new HashSet<>();
-        Set<String> internal = new HashSet<>();
+        Map<String, String> regionOfTarget = new HashMap<>();
         for (Map.Entry<String, Map<String, Object>> e : nodes.entrySet()) {
             Map<String, Object> s = e.getValue();
             Map<String, Object> env = (Map<String, Object>) s.get("environment");
@@ -47,7 +48,7 @@ class ComposeFileTest {
             String in = (String) env.get("CTRACKER_INTERNAL_PORT");
             assertThat(ports.add((String) env.get("SERVER_PORT"))).as("public port of %s", e.getKey()).isTrue();
             assertThat(ports.add(in)).as("internal port of %s", e.getKey()).isTrue();
-            internal.add("127.0.0.1:" + in);
+            regionOfTarget.put("127.0.0.1:" + in, (String) env.get("CTRACKER_REGION"));
             assertThat(env.get("CTRACKER_ADVERTISED_URL")).isEqualTo("http://127.0.0.1:" + in);
             assertThat((String) env.get("CTRACKER_BOOTSTRAP")).contains("http://127.0.0.1:7070");
             if (!e.getKey().equals("ctracker-1")) {
@@ -63,8 +64,12 @@ class ComposeFileTest {
         Map<String, Object> prom = load(ROOT.resolve(promConfig.substring(0, promConfig.indexOf(':'))));
         Map<String, Object> job = ((List<Map<String, Object>>) prom.get("scrape_configs")).get(0);
         assertThat(job).containsEntry("metrics_path", "/actuator/prometheus");
-        List<String> targets = (List<String>) ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets");
-        assertThat(targets).containsExactlyInAnyOrderElementsOf(internal);
+        Map<String, String> scraped = new HashMap<>();
+        for (Map<String, Object> group : (List<Map<String, Object>>) job.get("static_configs")) {
+            String region = ((Map<String, String>) group.get("labels")).get("region");
+            ((List<String>) group.get("targets")).forEach(t -> assertThat(scraped.put(t, region)).as("%s scraped once", t).isNull());
+        }
+        assertThat(scraped).as("Prometheus scrapes every node's internal port, labelled with its region").isEqualTo(regionOfTarget);
         String listen = ((List<String>) services.get("prometheus").get("command")).stream()
                 .filter(c -> c.startsWith("--web.listen-address=")).findFirst().orElseThrow().substring("--web.listen-address=".length());
 

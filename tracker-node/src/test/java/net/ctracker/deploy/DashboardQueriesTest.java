@@ -92,9 +92,11 @@ class DashboardQueriesTest {
         }
         int port = freePort();
         prometheusUrl = "http://127.0.0.1:" + port;
+        // the region label that Prometheus attaches, as the compose file and the ServiceMonitor do
         StringBuilder targets = new StringBuilder();
-        for (String url : internalUrls) {
-            targets.append("'").append(url.substring("http://".length())).append("',");
+        for (int i = 0; i < internalUrls.size(); i++) {
+            targets.append("\n      - targets: ['").append(internalUrls.get(i).substring("http://".length()))
+                    .append("']\n        labels: {region: region-").append((char) ('a' + i)).append("}");
         }
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -104,8 +106,7 @@ class DashboardQueriesTest {
                 scrape_configs:
                   - job_name: ctracker
                     metrics_path: /actuator/prometheus
-                    static_configs:
-                      - targets: [%s]
+                    static_configs:%s
                 """.formatted(targets));
         prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")

@@ -144,6 +144,7 @@ class HelmChartTest {
     @CsvSource(delimiter = '|', value = {
             "region|''",
             "region|' '",
+            "region|isp a",
             "replicaCount|0",
             "clusterSecret.value|too-short",
             "bootstrap.urls[0]|ctracker-0:7070",
@@ -214,6 +215,7 @@ class HelmChartTest {
             return env;
         }
 
+        @SuppressWarnings("unchecked")
         void assertReferencesHold() throws IOException {
             StatefulSet sts = one(StatefulSet.class);
             Map<String, String> podLabels = sts.getSpec().getTemplate().getMetadata().getLabels();
@@ -287,6 +289,13 @@ class HelmChartTest {
                         .get("spec")).get("endpoints");
                 assertThat(endpoints).singleElement().satisfies(e -> {
                     assertThat(e.get("path")).isEqualTo("/actuator/prometheus");
+                    String regionLabel = "__meta_kubernetes_pod_label_" + "ctracker.net/region".replaceAll("[^A-Za-z0-9_]", "_");
+                    assertThat((List<Map<String, Object>>) e.get("relabelings")).as("the dashboard's region label from the pods' label")
+                            .anySatisfy(r -> {
+                                assertThat(r.get("sourceLabels")).isEqualTo(List.of(regionLabel));
+                                assertThat(r.get("targetLabel")).isEqualTo("region");
+                            });
+                    assertThat(podLabels).containsKey("ctracker.net/region");
                     assertThat(selected.get(0).getSpec().getPorts()).extracting(ServicePort::getName).contains((String) e.get("port"));
                 });
             }
