@@ -16,7 +16,7 @@ class ArchitectureTest {
 
     private static final String[] PLAIN = {
             "net.ctracker.bencode..", "net.ctracker.swarm..", "net.ctracker.overlay..",
-            "net.ctracker.locality..", "net.ctracker.ctracker..", "net.ctracker.time.."};
+            "net.ctracker.locality..", "net.ctracker.partial..", "net.ctracker.time.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

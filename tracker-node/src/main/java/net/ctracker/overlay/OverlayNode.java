@@ -178,6 +178,11 @@ public final class OverlayNode {
         return self;
     }
 
+    /** The node's event loop: applications registered on it schedule their own timers here. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
     /**
      * Starts the node. With no bootstrap address other than its own, it forms a new overlay at once;
      * otherwise it sends JOIN to the addresses in turn until one join succeeds.

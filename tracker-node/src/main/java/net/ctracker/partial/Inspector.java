@@ -15,6 +15,8 @@ import net.ctracker.partial.TrackerMessage.Inspect;
 import net.ctracker.partial.TrackerMessage.InspectReply;
 import net.ctracker.partial.TrackerMessage.OriginCount;
 import net.ctracker.partial.TrackerMessage.Role;
+import net.ctracker.partial.SwarmView.Holder;
+import net.ctracker.partial.SwarmView.LocalCount;
 import net.ctracker.swarm.InfoHash;
 
 /**
@@ -27,18 +29,6 @@ import net.ctracker.swarm.InfoHash;
 final class Inspector {
 
     static final int MAX_PENDING = 64;
-
-    /** One holder's account. */
-    record Holder(NodeHandle node, Role role, int seeders, int leechers, long downloaded) {
-    }
-
-    /** Peers announced at one node, as the root counts them. */
-    record LocalCount(NodeHandle node, int seeders, int leechers) {
-    }
-
-    /** What the cluster holds of one swarm; {@code root} null when the root did not reply in time. */
-    record SwarmView(InfoHash infoHash, Holder root, List<Holder> holders, List<LocalCount> announcedAt) {
-    }
 
     private final TrackerContext ctx;
     private final Map<Long, Collector> pending = new HashMap<>();

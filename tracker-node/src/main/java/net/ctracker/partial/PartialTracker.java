@@ -162,8 +162,8 @@ public final class PartialTracker implements Application {
     }
 
     /** The cluster's view of one swarm, gathered within {@code timeoutMillis}; completes on the event loop. */
-    public CompletableFuture<Inspector.SwarmView> inspect(InfoHash infoHash, long timeoutMillis) {
-        CompletableFuture<Inspector.SwarmView> f = new CompletableFuture<>();
+    public CompletableFuture<SwarmView> inspect(InfoHash infoHash, long timeoutMillis) {
+        CompletableFuture<SwarmView> f = new CompletableFuture<>();
         ctx.overlay.scheduler().execute(() -> inspector.inspect(infoHash, timeoutMillis, f::complete));
         return f;
     }

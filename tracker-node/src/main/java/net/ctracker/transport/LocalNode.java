@@ -10,6 +10,7 @@ public final class LocalNode {
 
     private final MessageAuthenticator authenticator;
     private volatile OverlayNode node;
+    private final java.util.List<java.util.function.Consumer<OverlayNode>> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public LocalNode(MessageAuthenticator authenticator) {
         this.authenticator = authenticator;
@@ -24,7 +25,18 @@ public final class LocalNode {
         return node;
     }
 
+    /** Sets the node once it is built, before it starts, and tells those waiting for it (to register applications). */
     public void set(OverlayNode node) {
         this.node = node;
+        created.forEach(c -> c.accept(node));
+    }
+
+    /** Runs {@code then} with the node once it is built (before it joins), or at once if it exists. */
+    public void whenCreated(java.util.function.Consumer<OverlayNode> then) {
+        created.add(then);
+        OverlayNode n = node;
+        if (n != null) {
+            then.accept(n);
+        }
     }
 }
