@@ -48,7 +48,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * re-announce interval of several minutes). Missing binaries fail the test when {@code CI=true} and
  * skip it elsewhere.
  */
-@Timeout(value = 110, unit = TimeUnit.SECONDS)
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class RealClientTransferTest {
 
     private static final int FILE_SIZE = 5 * 1024 * 1024;
@@ -58,6 +58,7 @@ class RealClientTransferTest {
     Path dir;
 
     private ConfigurableApplicationContext node;
+    private ConfigurableApplicationContext second;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -86,21 +87,56 @@ class RealClientTransferTest {
             stop(p);
         }
         processes.clear();
-        if (node != null) {
-            node.close();
-            node = null;
+        for (ConfigurableApplicationContext c : new ConfigurableApplicationContext[] {second, node}) {
+            if (c != null) {
+                c.close();
+            }
         }
+        node = null;
+        second = null;
     }
 
     @Test
     void aria2SeedsAndQbittorrentDownloadsThroughTheTracker() throws Exception {
         // command-line arguments, not builder properties: those are defaults that the packaged
         // application.properties (server.port=6969) would override
-        node = new SpringApplicationBuilder(TrackerNodeApplication.class)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--ctracker.internal-port=0",
-                        "--ctracker.announce.interval=10s", "--ctracker.announce.min-interval=2s");
+        node = startNode(List.of());
         int trackerPort = node.getBean(PublicServerLifecycle.class).port();
+        transfer(trackerPort, trackerPort);
+        assertThat(startedAnnounces(node)).as("announces with event=started").isGreaterThanOrEqualTo(2);
+    }
 
+    /**
+     * Across nodes: aria2c announces to node A only, qbittorrent-nox to node B only (two torrent
+     * files of the same content, so one info_hash, each naming one node). They find each other only
+     * because the two nodes are one tracker.
+     */
+    @Test
+    void aria2SeedsThroughOneNodeAndQbittorrentDownloadsThroughAnother() throws Exception {
+        String secret = "real-client-cluster-secret";
+        node = startNode(List.of("--ctracker.cluster-secret=" + secret));
+        String bootstrap = "http://127.0.0.1:" + ((org.springframework.boot.web.server.context.WebServerApplicationContext) node)
+                .getWebServer().getPort();
+        second = startNode(List.of("--ctracker.cluster-secret=" + secret, "--ctracker.bootstrap=" + bootstrap));
+        await("node B joined").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> second.getBean(net.ctracker.transport.LocalNode.class).node().snapshot().joined());
+        int a = node.getBean(PublicServerLifecycle.class).port();
+        int b = second.getBean(PublicServerLifecycle.class).port();
+        transfer(a, b);
+        assertThat(startedAnnounces(node)).as("aria2c announced at node A").isGreaterThanOrEqualTo(1);
+        assertThat(startedAnnounces(second)).as("qBittorrent announced at node B").isGreaterThanOrEqualTo(1);
+    }
+
+    private ConfigurableApplicationContext startNode(List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1", "--ctracker.internal-port=0",
+                "--ctracker.announce.interval=10s", "--ctracker.announce.min-interval=2s",
+                "--ctracker.partial.cache-ttl=1s", "--ctracker.partial.stale-ttl=1s"));
+        args.addAll(extra);
+        return new SpringApplicationBuilder(TrackerNodeApplication.class).run(args.toArray(String[]::new));
+    }
+
+    /** aria2c seeds through the tracker at {@code seedPort}, qbittorrent-nox downloads through {@code leechPort}. */
+    private void transfer(int seedPort, int leechPort) throws Exception {
         Path seedDir = Files.createDirectories(dir.resolve("seed"));
         Path downloadDir = Files.createDirectories(dir.resolve("download"));
         Path home = Files.createDirectories(dir.resolve("home"));
@@ -112,9 +148,17 @@ class RealClientTransferTest {
 
         Path torrent = dir.resolve("payload.torrent");
         run(home, Duration.ofSeconds(30), "mktorrent", "-p", "-l", "18",
-                "-a", "http://127.0.0.1:" + trackerPort + "/announce",
+                "-a", "http://127.0.0.1:" + seedPort + "/announce",
                 "-o", torrent.toString(), original.toString());
         byte[] infoHash = infoHashOf(Files.readAllBytes(torrent));
+        Path leechTorrent = torrent;
+        if (leechPort != seedPort) {
+            leechTorrent = dir.resolve("payload-b.torrent");
+            run(home, Duration.ofSeconds(30), "mktorrent", "-p", "-l", "18",
+                    "-a", "http://127.0.0.1:" + leechPort + "/announce",
+                    "-o", leechTorrent.toString(), original.toString());
+            assertThat(infoHashOf(Files.readAllBytes(leechTorrent))).as("same content, same info_hash").isEqualTo(infoHash);
+        }
 
         // seeder: aria2c verifies the file it has, then announces left=0 and stays a seeder
         start(home, dir.resolve("aria2c.log"), "aria2c", "--no-conf=true",
@@ -123,8 +167,9 @@ class RealClientTransferTest {
                 "--listen-port=" + freePort(), "--check-integrity=true", "--bt-seed-unverified=false",
                 "--seed-ratio=0.0", "--bt-stop-timeout=0", "--file-allocation=none",
                 "--console-log-level=notice", "--summary-interval=0", "--dir=" + seedDir, torrent.toString());
+        // the leecher's node counts the seeder: the swarm's root holds it, wherever that is
         await("aria2c registered as a seeder").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(scrape(trackerPort, infoHash)[0]).isEqualTo(1));
+                .untilAsserted(() -> assertThat(scrape(leechPort, infoHash)[0]).isEqualTo(1));
 
         // leecher: qbittorrent-nox with a private profile, the torrent given on the command line
         int webUiPort = freePort();
@@ -132,7 +177,7 @@ class RealClientTransferTest {
         writeQbittorrentConfig(profile, downloadDir, freePort(), webUiPort);
         start(home, dir.resolve("qbittorrent.log"), "qbittorrent-nox", "--profile=" + profile,
                 "--webui-port=" + webUiPort, "--save-path=" + downloadDir, "--add-paused=false",
-                "--skip-dialog=true", torrent.toString());
+                "--skip-dialog=true", leechTorrent.toString());
 
         Path received = downloadDir.resolve("payload.bin");
         try {
@@ -144,13 +189,14 @@ class RealClientTransferTest {
             throw new AssertionError("transfer did not complete: " + diagnostics(webUiPort), e);
         }
 
-        // two distinct peers announced this swarm: aria2c and qBittorrent
+        // two distinct peers announced this swarm: aria2c and qBittorrent, counted at either node
         await("both clients in the tracker's counts").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
-                    long[] counts = scrape(trackerPort, infoHash);
-                    assertThat(counts[0] + counts[1]).as("complete + incomplete").isEqualTo(2);
+                    for (int port : new int[] {seedPort, leechPort}) {
+                        long[] counts = scrape(port, infoHash);
+                        assertThat(counts[0] + counts[1]).as("complete + incomplete at port %d", port).isEqualTo(2);
+                    }
                 });
-        assertThat(startedAnnounces()).as("announces with event=started").isGreaterThanOrEqualTo(2);
     }
 
     // ---- the node ----
@@ -173,7 +219,7 @@ class RealClientTransferTest {
                 (Long) swarm.get(ByteKey.of("downloaded"))};
     }
 
-    private double startedAnnounces() {
+    private static double startedAnnounces(ConfigurableApplicationContext node) {
         var registry = node.getBean(io.micrometer.core.instrument.MeterRegistry.class);
         var counter = registry.find("ctracker.announces").tag("event", "started").tag("outcome", "ok").counter();
         return counter == null ? 0 : counter.count();
