@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * {@link #toConfig} maps them, with {@code ctracker.locality.random-share}, onto the core's
  * {@link PartialConfig}; docs/distributed.md explains each.
  *
- * @param staleTtl      unset: one announce interval
+ * @param staleTtl      unset: two announce intervals (the peer TTL)
  * @param refreshPeriod unset: half an announce interval
  */
 @Validated
@@ -24,6 +24,7 @@ public record PartialProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("3") @Min(0) @Max(8) int replicas,
         @DefaultValue("100ms") @NotNull Duration publishDelay,
+        @DefaultValue("60s") @NotNull Duration refreshDelay,
         @DefaultValue("5ms") @NotNull Duration lookupDelay,
         @DefaultValue("100ms") @NotNull Duration budget,
         @DefaultValue("30s") @NotNull Duration cacheTtl,
@@ -40,7 +41,7 @@ public record PartialProperties(
         @DefaultValue("5m") @NotNull Duration digestPeriod) {
 
     public PartialProperties {
-        for (Duration d : new Duration[] {publishDelay, lookupDelay, budget, rebalanceDelay}) {
+        for (Duration d : new Duration[] {publishDelay, refreshDelay, lookupDelay, budget, rebalanceDelay}) {
             if (d.isNegative()) {
                 throw new IllegalArgumentException("ctracker.partial delays must not be negative");
             }
@@ -63,6 +64,7 @@ public record PartialProperties(
         PartialConfig.Builder b = PartialConfig.builder(interval.toMillis())
                 .replicas(replicas)
                 .publishDelayMillis(publishDelay.toMillis())
+                .refreshDelayMillis(refreshDelay.toMillis())
                 .lookupDelayMillis(lookupDelay.toMillis())
                 .budgetMillis(budget.toMillis())
                 .cacheTtlMillis(cacheTtl.toMillis())
@@ -76,7 +78,7 @@ public record PartialProperties(
                 .rebalanceDelayMillis(rebalanceDelay.toMillis())
                 .digestPeriodMillis(digestPeriod.toMillis())
                 .randomShare(randomShare);
-        b.staleTtlMillis(staleTtl != null ? staleTtl.toMillis() : Math.max(cacheTtl.toMillis(), interval.toMillis()));
+        b.staleTtlMillis(staleTtl != null ? staleTtl.toMillis() : Math.max(cacheTtl.toMillis(), 2 * interval.toMillis()));
         if (refreshPeriod != null) {
             b.refreshPeriodMillis(refreshPeriod.toMillis());
         }

@@ -14,7 +14,7 @@ import net.ctracker.swarm.PeerSelection;
  *     and the node's own random choice is cut to make room;
  * <li>a leecher whose node knows no seeder gets the sample's seeders first; a seeder gets leechers
  *     first;
- * <li>the requester itself and peers already chosen are never added; when the cache holds the
+ * <li>the requester itself, expired records and peers already chosen are never added; when the cache holds the
  *     swarm's counts (of peers announced elsewhere), the answer's counts are those plus the node's own.
  * </ul>
  * O(numwant + sample), no sort of the swarm.
@@ -25,7 +25,7 @@ final class AnswerMerger {
     }
 
     static void merge(PeerSelection selection, CachedSwarm sample, byte[] requester, boolean requesterSeeder,
-                      int numwant, double randomShare, boolean countsFresh, RandomGenerator random) {
+                      int numwant, double randomShare, boolean countsFresh, long nowMillis, RandomGenerator random) {
         int localSeeders = selection.complete();
         if (sample.hasCounts() && countsFresh) {
             // the cached counts are of the peers announced elsewhere; this node's own are current
@@ -63,7 +63,7 @@ final class AnswerMerger {
                     continue;
                 }
                 byte[] e = sample.endpoints[i];
-                if (Arrays.equals(e, requester)) {
+                if (sample.expiresAtMillis[i] <= nowMillis || Arrays.equals(e, requester)) {
                     continue;
                 }
                 if (selection.add(e, 0, e.length, sample.peerIds[i], 0)) {

@@ -19,6 +19,8 @@ final class CachedSwarm {
     final byte[][] peerIds;
     final boolean[] seeders;
     final Origin[] origins;
+    /** When each record expires (this node's clock): it is never handed out after that. */
+    final long[] expiresAtMillis;
     final boolean fromHere;
     final long countsAtMillis;
     final int seederCount;
@@ -26,12 +28,14 @@ final class CachedSwarm {
     final long downloaded;
 
     private CachedSwarm(long sampleAtMillis, byte[][] endpoints, byte[][] peerIds, boolean[] seeders, Origin[] origins,
-                        boolean fromHere, long countsAtMillis, int seederCount, int leecherCount, long downloaded) {
+                        long[] expiresAtMillis, boolean fromHere, long countsAtMillis, int seederCount, int leecherCount,
+                        long downloaded) {
         this.sampleAtMillis = sampleAtMillis;
         this.endpoints = endpoints;
         this.peerIds = peerIds;
         this.seeders = seeders;
         this.origins = origins;
+        this.expiresAtMillis = expiresAtMillis;
         this.fromHere = fromHere;
         this.countsAtMillis = countsAtMillis;
         this.seederCount = seederCount;
@@ -40,7 +44,7 @@ final class CachedSwarm {
     }
 
     static final CachedSwarm EMPTY = new CachedSwarm(NEVER, new byte[0][], new byte[0][], new boolean[0], new Origin[0],
-            false, NEVER, 0, 0, 0);
+            new long[0], false, NEVER, 0, 0, 0);
 
     int size() {
         return endpoints.length;
@@ -60,6 +64,7 @@ final class CachedSwarm {
         byte[][] p = peerIds;
         boolean[] s = seeders;
         Origin[] o = origins;
+        long[] x = expiresAtMillis;
         long sampleAt = sampleAtMillis;
         boolean here = this.fromHere;
         if (answer.hasPeers()) {
@@ -68,20 +73,22 @@ final class CachedSwarm {
             p = new byte[n][];
             s = new boolean[n];
             o = new Origin[n];
+            x = new long[n];
             for (int i = 0; i < n; i++) {
                 Entry r = answer.records().get(i);
                 e[i] = r.endpoint();
                 p[i] = r.peerId();
                 s[i] = r.seeder();
                 o[i] = messageOrigins.get(r.origin());
+                x[i] = nowMillis + r.ttlSeconds() * 1000L;
             }
             sampleAt = nowMillis;
             here = fromHere;
         }
         if (answer.hasCounts()) {
-            return new CachedSwarm(sampleAt, e, p, s, o, here, nowMillis, answer.seeders(), answer.leechers(),
+            return new CachedSwarm(sampleAt, e, p, s, o, x, here, nowMillis, answer.seeders(), answer.leechers(),
                     Math.max(downloaded, answer.downloaded()));
         }
-        return new CachedSwarm(sampleAt, e, p, s, o, here, countsAtMillis, seederCount, leecherCount, downloaded);
+        return new CachedSwarm(sampleAt, e, p, s, o, x, here, countsAtMillis, seederCount, leecherCount, downloaded);
     }
 }

@@ -156,7 +156,7 @@ public final class ClusterPeers implements RemotePeers {
 
     private void merge(PeerSelection selection, CachedSwarm entry, byte[] endpoint, boolean seeder, int numwant, long now) {
         boolean countsFresh = entry.hasCounts() && now - entry.countsAtMillis <= config.staleTtlMillis();
-        AnswerMerger.merge(selection, entry, endpoint, seeder, numwant, config.randomShare(), countsFresh, random.get());
+        AnswerMerger.merge(selection, entry, endpoint, seeder, numwant, config.randomShare(), countsFresh, now, random.get());
     }
 
     // ------------------------------------------------------------------ scrape

@@ -74,8 +74,12 @@ final class EntryBatch {
         if (g.entries.size() >= TrackerCodec.MAX_ITEMS) {
             return;
         }
+        Entry before = g.entries.get(new Endpoint(entry.endpoint()));
+        // a refresh never hides a change that waits in the same batch
+        boolean refresh = entry.refresh() && (before == null || before.refresh());
         Entry previous = g.entries.put(new Endpoint(entry.endpoint()), new Entry(entry.endpoint(), entry.peerId(),
-                entry.seeder(), entry.completed() || (previousCompleted(g, entry)), entry.removed(), entry.ttlSeconds(), index));
+                entry.seeder(), entry.completed() || previousCompleted(g, entry), entry.removed(), entry.ttlSeconds(), index,
+                refresh));
         if (previous == null) {
             bytes += TrackerCodec.MAX_ENTRY_BYTES;
             entries++;
@@ -100,6 +104,28 @@ final class EntryBatch {
 
     List<Origin> origins() {
         return origins;
+    }
+
+    /** Moves as many of this batch's entries into {@code target} as fit there; true if none are left. */
+    boolean moveInto(EntryBatch target) {
+        java.util.Iterator<Map.Entry<InfoHash, Group>> groupsLeft = groups.entrySet().iterator();
+        while (groupsLeft.hasNext()) {
+            Map.Entry<InfoHash, Group> ge = groupsLeft.next();
+            Group g = ge.getValue();
+            java.util.Iterator<Entry> it = g.entries.values().iterator();
+            while (it.hasNext()) {
+                Entry e = it.next();
+                Origin o = origins.get(e.origin());
+                if (!target.fits(o)) {
+                    return false;
+                }
+                target.add(ge.getKey(), g.hops, g.downloaded, e, o);
+                it.remove();
+                entries--;
+            }
+            groupsLeft.remove();
+        }
+        return true;
     }
 
     List<SwarmRecords> swarms() {

@@ -228,7 +228,9 @@ final class HeldSwarms {
         }
         long expires = nowMillis + e.ttlSeconds() * 1000L;
         if (r != null) {
-            boolean changed = r.seeder != e.seeder() || !java.util.Arrays.equals(r.peerId, e.peerId()) || r.origin != origin;
+            // a newer copy of the same origin (its coordinate moves) is not a change of the record
+            boolean changed = r.seeder != e.seeder() || !java.util.Arrays.equals(r.peerId, e.peerId())
+                    || !r.origin.key().equals(origin.key());
             if (s.full && e.completed() && e.seeder() && !r.seeder) {
                 s.downloaded++;
             }
@@ -241,7 +243,9 @@ final class HeldSwarms {
             r.origin = origin;
             s.count(r, 1);
             r.expiresAtMillis = Math.max(r.expiresAtMillis, expires);
-            touch(s);
+            if (changed) {
+                touch(s);
+            }
             return changed ? Change.CHANGED : Change.REFRESHED;
         }
         if (e.ttlSeconds() == 0) {

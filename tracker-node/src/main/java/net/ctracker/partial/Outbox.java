@@ -30,8 +30,13 @@ final class Outbox {
     private final long publishDelayMillis;
     private final long lookupDelayMillis;
     private final BiConsumer<NodeHandle, Publish> publishFailed;
+    private final long refreshDelayMillis;
     private final Map<NodeHandle, EntryBatch> publishes = new LinkedHashMap<>();
     private final Map<NodeHandle, EntryBatch> deltas = new LinkedHashMap<>();
+    /** Refreshes (nothing changed but the expiry) wait longer, and ride along with the next batch to the same node. */
+    private final Map<NodeHandle, EntryBatch> slowPublishes = new LinkedHashMap<>();
+    private final Map<NodeHandle, EntryBatch> slowDeltas = new LinkedHashMap<>();
+    private boolean slowFlushScheduled;
     private final Map<NodeHandle, Map<Origin, List<Query>>> queries = new LinkedHashMap<>();
     private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
     private boolean recordFlushScheduled;
@@ -59,21 +64,22 @@ final class Outbox {
     /**
      * @param publishFailed told of a publish that was not acknowledged, so its records can take another route
      */
-    Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long lookupDelayMillis,
-           BiConsumer<NodeHandle, Publish> publishFailed) {
+    Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long refreshDelayMillis,
+           long lookupDelayMillis, BiConsumer<NodeHandle, Publish> publishFailed) {
         this.overlay = overlay;
         this.counters = counters;
         this.publishDelayMillis = publishDelayMillis;
+        this.refreshDelayMillis = refreshDelayMillis;
         this.lookupDelayMillis = lookupDelayMillis;
         this.publishFailed = publishFailed;
     }
 
     void publish(NodeHandle to, InfoHash infoHash, int hops, Entry entry, Origin origin) {
-        add(publishes, to, infoHash, hops, 0, entry, origin, true);
+        add(entry.refresh() ? slowPublishes : publishes, to, infoHash, hops, 0, entry, origin, true);
     }
 
     void delta(NodeHandle to, InfoHash infoHash, long downloaded, Entry entry, Origin origin) {
-        add(deltas, to, infoHash, 0, downloaded, entry, origin, false);
+        add(entry.refresh() ? slowDeltas : deltas, to, infoHash, 0, downloaded, entry, origin, false);
     }
 
     private void add(Map<NodeHandle, EntryBatch> batches, NodeHandle to, InfoHash infoHash, int hops, long downloaded,
@@ -86,7 +92,22 @@ final class Outbox {
             batches.put(to, b);
         }
         b.add(infoHash, hops, downloaded, entry, origin);
-        scheduleRecordFlush();
+        if (entry.refresh()) {
+            scheduleSlowFlush();
+        } else {
+            scheduleRecordFlush();
+        }
+    }
+
+    private void scheduleSlowFlush() {
+        if (!slowFlushScheduled) {
+            slowFlushScheduled = true;
+            overlay.scheduler().schedule(refreshDelayMillis, () -> {
+                slowFlushScheduled = false;
+                drain(slowPublishes, true, null);
+                drain(slowDeltas, false, null);
+            });
+        }
     }
 
     void query(NodeHandle to, Origin requester, Query q) {
@@ -180,6 +201,8 @@ final class Outbox {
     /** Sends everything waiting now. */
     void flushAll() {
         flushRecords();
+        drain(slowPublishes, true, null);
+        drain(slowDeltas, false, null);
         flushLookups();
     }
 
@@ -199,14 +222,19 @@ final class Outbox {
 
     private void flushRecords() {
         recordFlushScheduled = false;
-        drain(publishes, true);
-        drain(deltas, false);
+        drain(publishes, true, slowPublishes);
+        drain(deltas, false, slowDeltas);
     }
 
-    private void drain(Map<NodeHandle, EntryBatch> batches, boolean publish) {
+    /** Sends every batch; refreshes waiting for the same node ({@code riders}) go along as far as they fit. */
+    private void drain(Map<NodeHandle, EntryBatch> batches, boolean publish, Map<NodeHandle, EntryBatch> riders) {
         List<Map.Entry<NodeHandle, EntryBatch>> all = new ArrayList<>(batches.entrySet());
         batches.clear();
         for (Map.Entry<NodeHandle, EntryBatch> e : all) {
+            EntryBatch slow = riders == null ? null : riders.get(e.getKey());
+            if (slow != null && slow.moveInto(e.getValue())) {
+                riders.remove(e.getKey());
+            }
             sendRecords(e.getKey(), e.getValue(), publish);
         }
     }

@@ -7,18 +7,21 @@ package net.ctracker.partial;
  *
  * @param replicas          leaf-set neighbours that keep a copy of each full list besides its root
  * @param publishDelayMillis changes wait this long to be batched and coalesced per next hop
+ * @param refreshDelayMillis refreshes (re-announces that changed nothing) wait up to this long, and ride along with
+ *                          the next batch to the same node
  * @param lookupDelayMillis lookups and answers wait this long to share a message per next hop
  * @param budgetMillis      an announce that waits for other nodes' peers is answered after at most this long
  * @param cacheTtlMillis    a lookup's answer is reused for this long before the swarm is looked up again
  * @param staleTtlMillis    an older answer still serves re-announces and announces the node can answer itself,
- *                          up to this age (then it is dropped)
+ *                          up to this age (then it is dropped); its records are handed out only until they expire
  * @param lookupTimeoutMillis a lookup without any answer is given up after this long
  * @param cachePeers        peers a lookup's answer carries (at least the numwant asked), kept per swarm
  * @param pathPeers         records a node on a swarm's publish route keeps (its partial list)
  * @param maxCacheSwarms    swarms whose answers are cached
  * @param maxPendingLookups lookups in flight at once (more are answered with what the node has)
  * @param maxQueuedChanges  local changes waiting to be published (more are dropped and picked up by the next refresh)
- * @param refreshPeriodMillis re-announced peers are republished this often, so other nodes' copies do not expire
+ * @param refreshPeriodMillis re-announced peers are republished this often, so other nodes' copies do not expire (those
+ *                          live one peer TTL plus this period after the announce they came from)
  * @param sweepPeriodMillis expired held records are freed this often
  * @param rebalanceDelayMillis after a leaf-set change, responsibility for swarms is checked this much later
  * @param digestPeriodMillis the root compares its changed lists with its replicas this often
@@ -28,6 +31,7 @@ package net.ctracker.partial;
 public record PartialConfig(
         int replicas,
         long publishDelayMillis,
+        long refreshDelayMillis,
         long lookupDelayMillis,
         long budgetMillis,
         long cacheTtlMillis,
@@ -47,7 +51,7 @@ public record PartialConfig(
 
     public PartialConfig {
         require(replicas >= 0 && replicas <= 8, "replicas must be 0..8");
-        require(publishDelayMillis >= 0 && lookupDelayMillis >= 0, "delays must be >= 0");
+        require(publishDelayMillis >= 0 && refreshDelayMillis >= 0 && lookupDelayMillis >= 0, "delays must be >= 0");
         require(budgetMillis >= 0, "budget must be >= 0");
         require(cacheTtlMillis > 0 && staleTtlMillis >= cacheTtlMillis, "need 0 < cache TTL <= stale TTL");
         require(lookupTimeoutMillis > 0, "lookup timeout must be positive");
@@ -74,8 +78,9 @@ public record PartialConfig(
     /** A builder holding the defaults for a node whose clients re-announce every {@code intervalMillis}. */
     public static Builder builder(long intervalMillis) {
         Builder b = new Builder();
-        b.staleTtlMillis = Math.max(b.cacheTtlMillis, intervalMillis);
-        b.refreshPeriodMillis = Math.max(1_000, intervalMillis / 2);
+        b.staleTtlMillis = Math.max(b.cacheTtlMillis, 2 * intervalMillis);
+        b.refreshPeriodMillis = Math.max(1_000, intervalMillis);
+        b.refreshDelayMillis = b.refreshPeriodMillis / 4;
         return b;
     }
 
@@ -83,6 +88,7 @@ public record PartialConfig(
         Builder b = new Builder();
         b.replicas = replicas;
         b.publishDelayMillis = publishDelayMillis;
+        b.refreshDelayMillis = refreshDelayMillis;
         b.lookupDelayMillis = lookupDelayMillis;
         b.budgetMillis = budgetMillis;
         b.cacheTtlMillis = cacheTtlMillis;
@@ -106,17 +112,18 @@ public record PartialConfig(
     public static final class Builder {
         private int replicas = 3;
         private long publishDelayMillis = 100;
+        private long refreshDelayMillis = 450_000;
         private long lookupDelayMillis = 5;
         private long budgetMillis = 100;
         private long cacheTtlMillis = 30_000;
-        private long staleTtlMillis = 30 * 60_000;
+        private long staleTtlMillis = 60 * 60_000;
         private long lookupTimeoutMillis = 3_000;
         private int cachePeers = 100;
         private int pathPeers = 100;
         private int maxCacheSwarms = 100_000;
         private int maxPendingLookups = 10_000;
         private int maxQueuedChanges = 100_000;
-        private long refreshPeriodMillis = 15 * 60_000;
+        private long refreshPeriodMillis = 30 * 60_000;
         private long sweepPeriodMillis = 30_000;
         private long rebalanceDelayMillis = 1_000;
         private long digestPeriodMillis = 300_000;
@@ -125,6 +132,7 @@ public record PartialConfig(
 
         public Builder replicas(int v) { replicas = v; return this; }
         public Builder publishDelayMillis(long v) { publishDelayMillis = v; return this; }
+        public Builder refreshDelayMillis(long v) { refreshDelayMillis = v; return this; }
         public Builder lookupDelayMillis(long v) { lookupDelayMillis = v; return this; }
         public Builder budgetMillis(long v) { budgetMillis = v; return this; }
         public Builder cacheTtlMillis(long v) { cacheTtlMillis = v; return this; }
@@ -143,7 +151,7 @@ public record PartialConfig(
         public Builder randomShare(double v) { randomShare = v; return this; }
 
         public PartialConfig build() {
-            return new PartialConfig(replicas, publishDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
+            return new PartialConfig(replicas, publishDelayMillis, refreshDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
                     staleTtlMillis, lookupTimeoutMillis, cachePeers, pathPeers, maxCacheSwarms, maxPendingLookups,
                     maxQueuedChanges, refreshPeriodMillis, sweepPeriodMillis, rebalanceDelayMillis, digestPeriodMillis,
                     maxHops, randomShare);

@@ -84,8 +84,8 @@ public final class PartialTracker implements Application {
         HeldSwarms held = new HeldSwarms(config.pathPeers(), caps.maxPeersPerSwarm(), caps.maxPeers(), caps.maxSwarms(),
                 local::peerCount, random);
         Publisher[] p = new Publisher[1];
-        Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.lookupDelayMillis(),
-                (to, m) -> p[0].publishFailed(to, m));
+        Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.refreshDelayMillis(),
+                config.lookupDelayMillis(), (to, m) -> p[0].publishFailed(to, m));
         this.ctx = new TrackerContext(overlay, held, outbox, counters, config, coordinate);
         this.publisher = new Publisher(ctx, local);
         p[0] = publisher;

@@ -26,8 +26,9 @@ import net.ctracker.swarm.SwarmStore;
  * nothing); changes wait {@code publishDelay} on a bounded queue and are coalesced by peer, then
  * batched per next hop by the {@link Outbox}. Removals are published only for {@code stopped}: an
  * expired or evicted peer's copies expire on their own. Peers that re-announced without a change are
- * republished every {@code refreshPeriod}, so the copies, which expire one peer TTL after the
- * announce they came from, outlive them only by that.
+ * republished every {@code refreshPeriod} as refreshes, which wait up to {@code refreshDelay} per hop
+ * to share messages; so the copies live one peer TTL plus one refresh period after the announce
+ * they came from.
  *
  * <p>The queue is the only part touched by the announce threads (under the store's stripe lock:
  * enqueue only); the rest runs on the overlay's event loop.
@@ -98,7 +99,7 @@ final class Publisher implements PeerChangeListener {
         if (!ctx.overlay.joined()) {
             return; // nowhere to publish yet: the refresh picks these up once joined
         }
-        int ttl = (int) Math.min(TrackerCodec.MAX_TTL_SECONDS, local.peerTtlMillis() / 1000);
+        int ttl = (int) Math.min(TrackerCodec.MAX_TTL_SECONDS, remoteTtlMillis() / 1000);
         for (Change ch : latest.values()) {
             publishOwn(ch.infoHash(), new Entry(ch.endpoint(), ch.peerId(), ch.seeder(), ch.completed(), ch.removed(),
                     ch.removed() ? 0 : ttl, 0));
@@ -113,11 +114,19 @@ final class Publisher implements PeerChangeListener {
         if (!ctx.overlay.joined()) {
             return;
         }
-        long ttlMillis = local.peerTtlMillis();
+        long ttlMillis = remoteTtlMillis();
         local.forEachAnnouncedSince(since, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
             int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
-            publishOwn(infoHash, new Entry(endpoint, peerId, seeder, false, false, ttl, 0));
+            publishOwn(infoHash, new Entry(endpoint, peerId, seeder, false, false, ttl, 0, true));
         });
+    }
+
+    /**
+     * How long other nodes keep a copy after the announce it came from: the peer TTL, plus one refresh
+     * period because a re-announce reaches them only with the next refresh.
+     */
+    private long remoteTtlMillis() {
+        return local.peerTtlMillis() + ctx.config.refreshPeriodMillis();
     }
 
     private void publishOwn(InfoHash infoHash, Entry entry) {
@@ -129,6 +138,11 @@ final class Publisher implements PeerChangeListener {
         } else {
             ctx.outbox.publish(next, infoHash, 1, entry, ctx.self());
         }
+    }
+
+    private static Entry asRefresh(Entry e, boolean refresh) {
+        return e.refresh() == refresh ? e : new Entry(e.endpoint(), e.peerId(), e.seeder(), e.completed(), e.removed(),
+                e.ttlSeconds(), e.origin(), refresh);
     }
 
     /** Records from another node: keep a partial list (or the full one, if responsible) and pass them on, or hold them as the root. */
@@ -192,9 +206,11 @@ final class Publisher implements PeerChangeListener {
         if (change == HeldSwarms.Change.NONE || change == HeldSwarms.Change.REFUSED) {
             return;
         }
+        // a record the root only re-dated goes to the replicas in the slow batch; anything else at once
+        Entry out = asRefresh(e, change == HeldSwarms.Change.REFRESHED);
         for (int i = 1; i < holders.size(); i++) {
             if (!Objects.equals(holders.get(i), ctx.selfHandle())) {
-                ctx.outbox.delta(holders.get(i), infoHash, s.downloaded, e, origin);
+                ctx.outbox.delta(holders.get(i), infoHash, s.downloaded, out, origin);
             }
         }
     }

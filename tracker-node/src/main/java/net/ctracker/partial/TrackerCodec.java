@@ -38,7 +38,7 @@ import net.ctracker.swarm.InfoHash;
  * origin     := key:20 address:str16 region:str8 coordinate
  * coordinate := dims:u8 (0..8), then if dims > 0: dims x f32, height:f32, error:f32 (finite, >= 0)
  * origins    := count:u16 origin...
- * entry      := flags:u8 (1 seeder, 2 completed, 4 removed, 8 IPv6; no other bit) endpoint:6|18
+ * entry      := flags:u8 (1 seeder, 2 completed, 4 removed, 8 IPv6, 16 refresh; no other bit) endpoint:6|18
  *               [peerId:20 ttlSeconds:u32, unless removed] origin:u16 (an index into origins)
  * swarm      := infoHash:20 hops:u8 downloaded:i64 (>= 0) count:u16 entry...
  * PUBLISH       origins count:u16 swarm...
@@ -79,6 +79,7 @@ public final class TrackerCodec {
     private static final int COMPLETED = 2;
     private static final int REMOVED = 4;
     private static final int IPV6 = 8;
+    private static final int REFRESH = 16;
 
     private TrackerCodec() {
     }
@@ -287,7 +288,7 @@ public final class TrackerCodec {
                     throw new MessageFormatException(Reason.BAD_VALUE, size(), "endpoint of " + length + " bytes");
                 }
                 u8((e.seeder() ? SEEDER : 0) | (e.completed() ? COMPLETED : 0) | (e.removed() ? REMOVED : 0)
-                        | (length == 18 ? IPV6 : 0));
+                        | (length == 18 ? IPV6 : 0) | (e.refresh() ? REFRESH : 0));
                 raw(e.endpoint());
                 if (!e.removed()) {
                     if (e.peerId().length != 20) {
@@ -586,7 +587,7 @@ public final class TrackerCodec {
             int n = count16(MAX_ITEMS);
             List<Entry> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                int flags = flags(SEEDER | COMPLETED | REMOVED | IPV6);
+                int flags = flags(SEEDER | COMPLETED | REMOVED | IPV6 | REFRESH);
                 byte[] endpoint = raw((flags & IPV6) != 0 ? 18 : 6);
                 boolean removed = (flags & REMOVED) != 0;
                 byte[] peerId = new byte[0];
@@ -601,7 +602,7 @@ public final class TrackerCodec {
                     }
                 }
                 out.add(new Entry(endpoint, peerId, (flags & SEEDER) != 0, (flags & COMPLETED) != 0, removed, ttl,
-                        originIndex(origins)));
+                        originIndex(origins), (flags & REFRESH) != 0));
             }
             return out;
         }

@@ -45,12 +45,18 @@ public sealed interface TrackerMessage {
      * @param endpoint   compact address and port, 6 or 18 bytes
      * @param ttlSeconds time left before the record expires, as the sender saw it
      * @param origin     index into the message's origins
+     * @param refresh    nothing changed but the expiry (a re-announce): it may travel in a slower batch
      */
     record Entry(byte[] endpoint, byte[] peerId, boolean seeder, boolean completed, boolean removed, int ttlSeconds,
-                 int origin) {
+                 int origin, boolean refresh) {
         public Entry {
             Objects.requireNonNull(endpoint);
             Objects.requireNonNull(peerId);
+        }
+
+        public Entry(byte[] endpoint, byte[] peerId, boolean seeder, boolean completed, boolean removed, int ttlSeconds,
+                     int origin) {
+            this(endpoint, peerId, seeder, completed, removed, ttlSeconds, origin, false);
         }
     }
 
