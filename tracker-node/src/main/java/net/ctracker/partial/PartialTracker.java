@@ -161,6 +161,38 @@ public final class PartialTracker implements Application {
         return snapshot;
     }
 
+    /** One full list this node holds: the swarm's counts and whether this node is its root. */
+    public record HeldSwarm(InfoHash infoHash, boolean root, int seeders, int leechers, long downloaded) {
+    }
+
+    /**
+     * The {@code limit} largest full lists this node holds (as root or replica), largest first;
+     * completes on the event loop. Costs O(full lists held).
+     */
+    public CompletableFuture<List<HeldSwarm>> largestSwarms(int limit) {
+        CompletableFuture<List<HeldSwarm>> f = new CompletableFuture<>();
+        ctx.overlay.scheduler().execute(() -> {
+            NodeKey me = ctx.selfHandle().key();
+            java.util.PriorityQueue<HeldSwarms.Swarm> top = new java.util.PriorityQueue<>(
+                    java.util.Comparator.comparingInt(HeldSwarms.Swarm::size));
+            for (HeldSwarms.Swarm s : ctx.held.all()) {
+                if (s.full && s.size() > 0) {
+                    top.add(s);
+                    if (top.size() > limit) {
+                        top.poll();
+                    }
+                }
+            }
+            List<HeldSwarm> out = new ArrayList<>();
+            for (HeldSwarms.Swarm s : top) {
+                out.add(new HeldSwarm(s.infoHash, ctx.isRoot(s.key), s.seeders, s.leechers(), s.downloaded));
+            }
+            out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
+            f.complete(out);
+        });
+        return f;
+    }
+
     /** The cluster's view of one swarm, gathered within {@code timeoutMillis}; completes on the event loop. */
     public CompletableFuture<SwarmView> inspect(InfoHash infoHash, long timeoutMillis) {
         CompletableFuture<SwarmView> f = new CompletableFuture<>();
