@@ -22,7 +22,7 @@ import net.ctracker.overlay.OverlayConfig;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
-import net.ctracker.time.ExecutorScheduler;
+
 import net.ctracker.transport.HttpOverlayTransport;
 import net.ctracker.transport.LocalNode;
 import org.slf4j.Logger;

@@ -39,7 +39,7 @@ public class TrackerConfiguration {
 
     @Bean
     Clock clock() {
-        return Clock.system();
+        return SystemClock.INSTANCE;
     }
 
     @Bean

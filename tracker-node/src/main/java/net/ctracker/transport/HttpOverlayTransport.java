@@ -101,8 +101,9 @@ public final class HttpOverlayTransport implements Transport {
                 log.debug("{} to {} refused: HTTP {}", message.type(), toAddress, response.statusCode());
                 callback.failed("HTTP " + response.statusCode() + " from " + toAddress);
             } else {
-                rttObserver.accept(message, System.nanoTime() - start);
-                callback.acknowledged();
+                long roundTrip = System.nanoTime() - start;
+                rttObserver.accept(message, roundTrip);
+                callback.acknowledged(roundTrip);
             }
         });
     }
