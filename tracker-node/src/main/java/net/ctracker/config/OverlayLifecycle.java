@@ -123,6 +123,7 @@ public class OverlayLifecycle implements SmartLifecycle {
         }
         transport.drain(Duration.ofSeconds(1));
         scheduler.close();
+        transport.close();
         transportExecutor.shutdownNow();
     }
 
