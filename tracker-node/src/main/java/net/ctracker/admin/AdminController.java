@@ -12,7 +12,7 @@ import net.ctracker.overlay.LookupResult;
 import net.ctracker.overlay.NodeSnapshot;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeKey;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.overlay.LocalNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -38,7 +38,7 @@ public class AdminController {
         this.routeTimeout = routeTimeout;
     }
 
-    @GetMapping("/node")
+    @GetMapping({"/node", "/node/"})
     public ResponseEntity<?> node() {
         OverlayNode node = local.node();
         if (node == null) {
@@ -59,7 +59,7 @@ public class AdminController {
         return ResponseEntity.ok(body);
     }
 
-    @GetMapping("/route")
+    @GetMapping({"/route", "/route/"})
     public ResponseEntity<?> route(@RequestParam(name = "key", required = false) String key) throws InterruptedException {
         if (key == null || key.isBlank()) {
             return problem(HttpStatus.BAD_REQUEST, "give the key to route as ?key=<40 hex digits>");

@@ -119,7 +119,7 @@ class RealClientTransferTest {
                 .getWebServer().getPort();
         second = startNode(List.of("--ctracker.cluster-secret=" + secret, "--ctracker.bootstrap=" + bootstrap));
         await("node B joined").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> second.getBean(net.ctracker.transport.LocalNode.class).node().snapshot().joined());
+                .until(() -> second.getBean(net.ctracker.overlay.LocalNode.class).node().snapshot().joined());
         int a = node.getBean(PublicServerLifecycle.class).port();
         int b = second.getBean(PublicServerLifecycle.class).port();
         transfer(a, b);

@@ -11,6 +11,7 @@ import net.ctracker.TrackerNodeApplication;
 import net.ctracker.overlay.OverlayContractTest;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.LocalNode;
 import net.ctracker.overlay.routing.NodeKey;
 import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -106,7 +106,15 @@ class OverlayClusterIntegrationTest {
                         .values().stream().mapToDouble(Double::doubleValue).sum();
             }
             assertThat(deliveries).as("lookups delivered at their roots, counted by hops").isGreaterThanOrEqualTo(10.0);
-            assertThat(metrics.named("ctracker_overlay_rtt_seconds_bucket")).isNotEmpty();
+            // buckets exist from registration: only a count shows that round trips were measured
+            assertThat(metrics.value("ctracker_overlay_rtt_seconds_count{type=\"ping\"}")
+                    + metrics.value("ctracker_overlay_rtt_seconds_count{type=\"leaf_exchange\"}")).isPositive();
+            // health and the admin API count the same leaf-set members (each once)
+            JsonNode health = json.readTree(http.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(health.path("components").path("overlay").path("details").path("leafSet").asInt())
+                    .isEqualTo(get(urls.get(0) + "/admin/api/node").path("leafSet").size())
+                    .isEqualTo(metrics.value("ctracker_overlay_leafset_size").intValue());
         });
     }
 
