@@ -72,7 +72,9 @@ class OverlayOverThreadsTest {
 
     @Test
     void nodesOnRealThreadsJoinAndAgreeOnRoots() {
-        SplittableRandom random = new SplittableRandom(1);
+        long seed = Long.getLong("cluster.seed", 1);
+        System.out.println("CLUSTER SEED OverlayOverThreadsTest seed=" + seed + "  (replay: -Dcluster.seed=" + seed + ")");
+        SplittableRandom random = new SplittableRandom(seed);
         List<OverlayNode> nodes = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             OverlayNode n = node(i, random);
