@@ -76,7 +76,7 @@ public class OverlayLifecycle implements SmartLifecycle {
         });
         // the transport's own timeout is only a safety net behind the node's adaptive ones (at most maxRto)
         transport = new HttpOverlayTransport(authenticator, properties.overlay().connectTimeout(),
-                Duration.ofMillis(config.maxRtoMillis() * 2), resolver, metrics::recordRtt);
+                Duration.ofMillis(config.timeouts().maxRtoMillis() * 2), resolver, metrics::recordRtt);
         NodeHandle self = new NodeHandle(key, url, properties.region());
         OverlayNode node = new OverlayNode(self, config, scheduler, transport, new SplittableRandom(new SecureRandom().nextLong()));
         local.set(node);

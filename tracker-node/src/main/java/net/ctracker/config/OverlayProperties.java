@@ -102,7 +102,7 @@ public record OverlayProperties(
         OverlayConfig.Builder b = OverlayConfig.builder().lookupTimeoutMillis(o.routeTimeout().toMillis());
         if (o.leafSetSize() != null) {
             // the watched leaves are at most one side of the leaf set
-            b.leafSetSize(o.leafSetSize()).watchedLeaves(Math.min(OverlayConfig.defaults().watchedLeaves(), o.leafSetSize() / 2));
+            b.leafSetSize(o.leafSetSize()).watchedLeaves(Math.min(OverlayConfig.defaults().pings().watchedLeaves(), o.leafSetSize() / 2));
         }
         if (o.proximity() != null) {
             b.proximity(o.proximity());

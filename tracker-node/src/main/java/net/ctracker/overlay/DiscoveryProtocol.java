@@ -58,7 +58,7 @@ final class DiscoveryProtocol {
 
     /** Starts re-probing removed nodes (and expiring the memories) every {@code reprobePeriodMillis}. */
     void start() {
-        ctx.every(ctx.config.reprobePeriodMillis(), this::reprobeRemoved);
+        ctx.every(ctx.config.discovery().reprobePeriodMillis(), this::reprobeRemoved);
     }
 
     /** A node heard of from someone else: probe it if it might be useful and is not known to be dead. */
@@ -71,16 +71,16 @@ final class DiscoveryProtocol {
         }
         long now = ctx.now();
         Removed r = removed.get(key);
-        if (r != null && now - r.atMillis() < config.gracePeriodMillis()) {
+        if (r != null && now - r.atMillis() < config.failures().gracePeriodMillis()) {
             return;
         }
         if (!neighbourhood.leafSet().wouldAdmit(key) && !neighbourhood.table().wouldAdmit(key, Double.NaN)) {
             // it could only compete on RTT for a full cell: worth one probe now and then
-            if (!config.proximity()) {
+            if (!config.tables().proximity()) {
                 return;
             }
             Long probed = probedAt.get(key);
-            if (probed != null && now - probed < config.probeMemoryMillis()) {
+            if (probed != null && now - probed < config.discovery().probeMemoryMillis()) {
                 return;
             }
         }
@@ -89,7 +89,7 @@ final class DiscoveryProtocol {
         sender.send(h, obituaries.ping(), rtt -> {
             probing.remove(h.address());
             if (!admit(h, rtt)) {
-                Memories.remember(probedAt, key, ctx.now(), config.maxProbeMemory());
+                Memories.remember(probedAt, key, ctx.now(), config.discovery().maxProbeMemory());
             }
         }, () -> probing.remove(h.address()));
     }
@@ -124,8 +124,8 @@ final class DiscoveryProtocol {
             return true;
         }
         removed.remove(key);
-        Neighbour n = new Neighbour(h, new RttEstimator(config.minRtoMillis(), config.maxRtoMillis(),
-                config.initialRtoMillis(), config.rtoMarginMillis()), config.linkQualityWeight(), now);
+        Neighbour n = new Neighbour(h, new RttEstimator(config.timeouts().minRtoMillis(), config.timeouts().maxRtoMillis(),
+                config.timeouts().initialRtoMillis(), config.timeouts().rtoMarginMillis()), config.tables().linkQualityWeight(), now);
         if (!Double.isNaN(rttMillis)) {
             n.rtt().sample(rttMillis);
         }
@@ -140,14 +140,14 @@ final class DiscoveryProtocol {
 
     /** A node taken for dead: refused for the grace period, re-probed later. */
     void died(NodeHandle h) {
-        Memories.remember(removed, h.key(), new Removed(h, ctx.now()), ctx.config.maxRemembered());
+        Memories.remember(removed, h.key(), new Removed(h, ctx.now()), ctx.config.discovery().maxRemembered());
     }
 
     /** How much longer a joiner with this key is refused (0: not at all). */
     long graceLeftMillis(NodeKey key) {
         Removed r = removed.get(key);
         long now = ctx.now();
-        long grace = ctx.config.gracePeriodMillis();
+        long grace = ctx.config.failures().gracePeriodMillis();
         return r != null && now - r.atMillis() < grace ? grace - (now - r.atMillis()) : 0;
     }
 
@@ -165,15 +165,15 @@ final class DiscoveryProtocol {
     private void reprobeRemoved() {
         OverlayConfig config = ctx.config;
         long now = ctx.now();
-        removed.values().removeIf(r -> now - r.atMillis() > config.removedMemoryMillis());
+        removed.values().removeIf(r -> now - r.atMillis() > config.discovery().removedMemoryMillis());
         obituaries.expire(now);
         List<Removed> due = new ArrayList<>();
         for (Removed r : removed.values()) {
-            if (now - r.atMillis() >= config.gracePeriodMillis() && !probing.contains(r.handle().address())) {
+            if (now - r.atMillis() >= config.failures().gracePeriodMillis() && !probing.contains(r.handle().address())) {
                 due.add(r);
             }
         }
-        int batch = Math.min(config.reprobeBatch(), due.size());
+        int batch = Math.min(config.discovery().reprobeBatch(), due.size());
         for (int i = 0; i < batch; i++) {
             Collections.swap(due, i, i + ctx.random.nextInt(due.size() - i));
             NodeHandle h = due.get(i).handle();

@@ -85,21 +85,21 @@ final class FailureDetector {
         ctx.checkLoop();
         OverlayConfig config = ctx.config;
         Neighbour n = neighbourhood.get(h.key());
-        if (n == null || ctx.stopped() || probe > config.failureProbes()) {
+        if (n == null || ctx.stopped() || probe > config.failures().failureProbes()) {
             if (n != null && !ctx.stopped()) {
                 remove(h, true);
             }
             settle(h.key());
             return;
         }
-        boolean last = probe == config.failureProbes();
+        boolean last = probe == config.failures().failureProbes();
         if (last) {
             // the fast probes failed: route around it now, but give it the longest RTO before removal,
             // so a link that merely became slower (congestion, a new path) is kept and re-measured
             avoid(h.key());
         }
-        long timeout = last ? config.maxRtoMillis()
-                : Math.min(config.maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
+        long timeout = last ? config.timeouts().maxRtoMillis()
+                : Math.min(config.timeouts().maxRtoMillis(), n.rtt().rtoMillis() << Math.min(probe, 16));
         sender.sendUntracked(h, new Ping(), timeout, rtt -> {
             Neighbour m = neighbourhood.get(h.key());
             if (m != null) {
@@ -143,7 +143,7 @@ final class FailureDetector {
     void deathReported(NodeKey key, long diedAtMillis) {
         ctx.checkLoop();
         Neighbour n = neighbourhood.get(key);
-        if (n != null && n.lastHeardMillis() <= diedAtMillis + ctx.config.maxRtoMillis() && !suspects.containsKey(key)) {
+        if (n != null && n.lastHeardMillis() <= diedAtMillis + ctx.config.timeouts().maxRtoMillis() && !suspects.containsKey(key)) {
             suspect(n.handle(), () -> { });
         }
     }

@@ -97,7 +97,7 @@ final class JoinProtocol {
         String address = bootstrap.get(bootstrapCursor++ % bootstrap.size());
         currentBootstrap = address;
         joinTimer.cancel();
-        joinTimer = ctx.after(ctx.config.joinTimeoutMillis(), () -> {
+        joinTimer = ctx.after(ctx.config.joins().joinTimeoutMillis(), () -> {
             if (attempt == joinAttempt) {
                 bootstrapIdle(address);
                 tryJoin();
@@ -106,7 +106,7 @@ final class JoinProtocol {
         sender.sendToAddress(address, new Join(ctx.self, 0), rtt -> { }, () -> {
             if (attempt == joinAttempt && !ctx.joined()) {
                 bootstrapIdle(address);
-                retryJoinLater(ctx.config.joinRetryMillis());
+                retryJoinLater(ctx.config.joins().joinRetryMillis());
             }
         });
     }
@@ -151,17 +151,17 @@ final class JoinProtocol {
         NodeHandle joiner = join.joiner();
         OverlayConfig config = ctx.config;
         if (!ctx.joined()) {
-            sender.postUntracked(joiner, new JoinNack(config.joinRetryMillis(), false));
+            sender.postUntracked(joiner, new JoinNack(config.joins().joinRetryMillis(), false));
             return;
         }
         if (joiner.key().equals(ctx.self.key())) {
             // a node claiming our key: never admit it
-            sender.postUntracked(joiner, new JoinNack(config.gracePeriodMillis(), true));
+            sender.postUntracked(joiner, new JoinNack(config.failures().gracePeriodMillis(), true));
             return;
         }
         long wait = discovery.graceLeftMillis(joiner.key());
         if (wait > 0) {
-            sender.postUntracked(joiner, new JoinNack(Math.max(config.joinRetryMillis(), wait), true));
+            sender.postUntracked(joiner, new JoinNack(Math.max(config.joins().joinRetryMillis(), wait), true));
             return;
         }
         if (neighbourhood.contains(joiner.key())) {
@@ -215,13 +215,13 @@ final class JoinProtocol {
         List<NodeHandle> learned = new ArrayList<>(joinCandidates.values());
         joinCandidates.clear();
         learned.forEach(discovery::announceTo);
-        ctx.after(ctx.config.initialRtoMillis(), () -> {
+        ctx.after(ctx.config.timeouts().initialRtoMillis(), () -> {
             if (!ctx.stopped()) {
                 leafSets.askFarthest();
             }
         });
-        if (ctx.config.rowSweepAfterJoin()) {
-            ctx.after(2 * ctx.config.initialRtoMillis(), routeSets::sweepAfterJoin);
+        if (ctx.config.routeSets().rowSweepAfterJoin()) {
+            ctx.after(2 * ctx.config.timeouts().initialRtoMillis(), routeSets::sweepAfterJoin);
         }
     }
 
@@ -235,7 +235,7 @@ final class JoinProtocol {
                 }
             }
             joinCandidates.clear();
-            retryJoinLater(Math.max(ctx.config.joinRetryMillis(), nack.retryAfterMillis()));
+            retryJoinLater(Math.max(ctx.config.joins().joinRetryMillis(), nack.retryAfterMillis()));
         }
     }
 }

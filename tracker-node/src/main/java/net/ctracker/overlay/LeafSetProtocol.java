@@ -34,7 +34,7 @@ final class LeafSetProtocol {
     }
 
     void start() {
-        ctx.every(ctx.config.leafExchangePeriodMillis(), this::exchange);
+        ctx.every(ctx.config.leafSets().leafExchangePeriodMillis(), this::exchange);
     }
 
     /** Leaf-set exchange with one random member on each side, reply wanted. */
@@ -88,7 +88,7 @@ final class LeafSetProtocol {
         int side = clockwise ? 0 : 1;
         if (!recheckScheduled[side]) {
             recheckScheduled[side] = true;
-            ctx.after(ctx.config.pingPeriodMillis() / 2, () -> {
+            ctx.after(ctx.config.pings().pingPeriodMillis() / 2, () -> {
                 ctx.checkLoop();
                 recheckScheduled[side] = false;
                 if (!ctx.stopped()) {

@@ -42,7 +42,7 @@ final class LookupProtocol {
             return;
         }
         long id = nextRequestId++;
-        Cancellable timer = ctx.after(ctx.config.lookupTimeoutMillis(), () -> {
+        Cancellable timer = ctx.after(ctx.config.lookups().lookupTimeoutMillis(), () -> {
             Pending p = pending.remove(id);
             if (p != null) {
                 ctx.counters.lookupsTimedOut++;

@@ -49,8 +49,8 @@ final class Neighbourhood {
 
     Neighbourhood(NodeContext ctx, Applications applications) {
         this.self = ctx.self;
-        this.leafSet = new LeafSet(self.key(), ctx.config.leafSetSize());
-        this.table = new RoutingTable(self.key(), ctx.config.cellCapacity(), ctx.config.proximity());
+        this.leafSet = new LeafSet(self.key(), ctx.config.tables().leafSetSize());
+        this.table = new RoutingTable(self.key(), ctx.config.tables().cellCapacity(), ctx.config.tables().proximity());
         this.applications = applications;
     }
 

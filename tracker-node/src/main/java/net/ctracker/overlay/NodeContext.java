@@ -35,7 +35,7 @@ final class NodeContext {
         this.config = Objects.requireNonNull(config);
         this.loop = Objects.requireNonNull(loop);
         this.random = Objects.requireNonNull(random);
-        this.counters = new OverlayCounters(config.maxHops());
+        this.counters = new OverlayCounters(config.routing().maxHops());
     }
 
     /** Throws unless the caller runs on this node's event loop. */

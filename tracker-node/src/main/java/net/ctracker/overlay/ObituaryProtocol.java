@@ -105,11 +105,11 @@ final class ObituaryProtocol {
         ctx.checkLoop();
         OverlayConfig config = ctx.config;
         Obit known = obituaries.get(key);
-        if (known != null && known.diedAtMillis >= diedAtMillis - config.gracePeriodMillis()) {
+        if (known != null && known.diedAtMillis >= diedAtMillis - config.failures().gracePeriodMillis()) {
             return false;
         }
-        if (config.obituarySends() > 0) {
-            Memories.remember(obituaries, key, new Obit(diedAtMillis, config.obituarySends()), config.maxRemembered());
+        if (config.obituaries().obituarySends() > 0) {
+            Memories.remember(obituaries, key, new Obit(diedAtMillis, config.obituaries().obituarySends()), config.discovery().maxRemembered());
             push();
         }
         return true;
@@ -122,7 +122,7 @@ final class ObituaryProtocol {
 
     /** Forgets notices older than the removed-node memory. */
     void expire(long now) {
-        obituaries.values().removeIf(o -> now - o.diedAtMillis > ctx.config.removedMemoryMillis());
+        obituaries.values().removeIf(o -> now - o.diedAtMillis > ctx.config.discovery().removedMemoryMillis());
     }
 
     /**
@@ -132,10 +132,10 @@ final class ObituaryProtocol {
      */
     private void push() {
         OverlayConfig config = ctx.config;
-        if (pushScheduled || config.obituaryPushFanout() == 0) {
+        if (pushScheduled || config.obituaries().obituaryPushFanout() == 0) {
             return;
         }
-        long wait = Math.max(0, lastPushMillis + config.obituaryPushGapMillis() - ctx.now());
+        long wait = Math.max(0, lastPushMillis + config.obituaries().obituaryPushGapMillis() - ctx.now());
         pushScheduled = true;
         ctx.after(wait, () -> {
             ctx.checkLoop();
@@ -145,7 +145,7 @@ final class ObituaryProtocol {
             }
             lastPushMillis = ctx.now();
             List<Neighbour> all = new ArrayList<>(neighbourhood.all());
-            for (int i = 0; i < Math.min(config.obituaryPushFanout(), all.size()); i++) {
+            for (int i = 0; i < Math.min(config.obituaries().obituaryPushFanout(), all.size()); i++) {
                 Collections.swap(all, i, i + ctx.random.nextInt(all.size() - i));
                 if (!failures.avoided(all.get(i))) {
                     sender.post(all.get(i).handle(), ping());
@@ -161,7 +161,7 @@ final class ObituaryProtocol {
     void received(Obituary o) {
         ctx.checkLoop();
         NodeKey key = o.key();
-        long diedAt = ctx.now() - Math.min(o.ageMillis(), ctx.config.removedMemoryMillis());
+        long diedAt = ctx.now() - Math.min(o.ageMillis(), ctx.config.discovery().removedMemoryMillis());
         if (key.equals(ctx.self.key()) || !publish(key, diedAt)) {
             return;
         }

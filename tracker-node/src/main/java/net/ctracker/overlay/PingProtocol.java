@@ -28,8 +28,8 @@ final class PingProtocol {
     }
 
     void start() {
-        ctx.every(ctx.config.pingPeriodMillis(), this::pingQuietLeaves);
-        ctx.every(ctx.config.tablePingPeriodMillis(), this::pingQuietOthers);
+        ctx.every(ctx.config.pings().pingPeriodMillis(), this::pingQuietLeaves);
+        ctx.every(ctx.config.pings().tablePingPeriodMillis(), this::pingQuietOthers);
     }
 
     /**
@@ -42,10 +42,10 @@ final class PingProtocol {
         long now = ctx.now();
         boolean news = obituaries.ringNews();
         Ping withNews = news ? obituaries.ping(true) : null;
-        for (Neighbour n : neighbourhood.nearestLeaves(ctx.config.watchedLeaves())) {
+        for (Neighbour n : neighbourhood.nearestLeaves(ctx.config.pings().watchedLeaves())) {
             if (news) {
                 sender.post(n.handle(), withNews);
-            } else if (now - n.lastHeardMillis() >= ctx.config.pingPeriodMillis()) {
+            } else if (now - n.lastHeardMillis() >= ctx.config.pings().pingPeriodMillis()) {
                 sender.post(n.handle(), obituaries.ping());
             }
         }
@@ -54,9 +54,9 @@ final class PingProtocol {
     /** Pings the other leaf-set members and the table entries not heard from within the table ping period. */
     private void pingQuietOthers() {
         long now = ctx.now();
-        Set<Neighbour> watched = neighbourhood.nearestLeaves(ctx.config.watchedLeaves());
+        Set<Neighbour> watched = neighbourhood.nearestLeaves(ctx.config.pings().watchedLeaves());
         for (Neighbour n : neighbourhood.all()) {
-            if (!watched.contains(n) && now - n.lastHeardMillis() >= ctx.config.tablePingPeriodMillis()) {
+            if (!watched.contains(n) && now - n.lastHeardMillis() >= ctx.config.pings().tablePingPeriodMillis()) {
                 sender.post(n.handle(), obituaries.ping());
             }
         }

@@ -41,7 +41,7 @@ final class RouteSetProtocol {
     }
 
     void start() {
-        ctx.every(ctx.config.rowExchangePeriodMillis(), this::exchangeRows);
+        ctx.every(ctx.config.routeSets().rowExchangePeriodMillis(), this::exchangeRows);
     }
 
     private void exchangeRows() {
@@ -50,7 +50,7 @@ final class RouteSetProtocol {
             return;
         }
         boolean grew = neighbourhood.tableAdmissions() != admissionsAtLastRound;
-        interval = grew ? 1 : Math.min(2 * interval, ctx.config.rowExchangeMaxBackoff());
+        interval = grew ? 1 : Math.min(2 * interval, ctx.config.routeSets().rowExchangeMaxBackoff());
         roundsToSkip = interval - 1;
         admissionsAtLastRound = neighbourhood.tableAdmissions();
         RoutingTable table = neighbourhood.table();

@@ -72,7 +72,7 @@ final class RoutingProtocol {
         }
         int row = me.sharedPrefixLength(key);
         Neighbour viaTable = neighbourhood.table().best(row, key.digit(row),
-                n -> !n.key().equals(exclude) && !failures.avoided(n), ctx.config.linkQualityStep());
+                n -> !n.key().equals(exclude) && !failures.avoided(n), ctx.config.tables().linkQualityStep());
         if (viaTable != null) {
             return viaTable;
         }
@@ -128,7 +128,7 @@ final class RoutingProtocol {
     /** Takes a routed message one hop further, or delivers it here. On a failed hop, retries via the next choice. */
     void routeOnward(Routed message, int attempt) {
         ctx.checkLoop();
-        if (message.hops() > ctx.config.maxHops()) {
+        if (message.hops() > ctx.config.routing().maxHops()) {
             ctx.counters.droppedHopLimit++;
             return;
         }
@@ -149,7 +149,7 @@ final class RoutingProtocol {
             outgoing = join.nextHop();
         }
         sender.send(next.handle(), outgoing, rtt -> { }, () -> {
-            if (attempt + 1 < ctx.config.maxRouteAttempts() && !ctx.stopped()) {
+            if (attempt + 1 < ctx.config.routing().maxRouteAttempts() && !ctx.stopped()) {
                 routeOnward(message, attempt + 1);
             }
         });

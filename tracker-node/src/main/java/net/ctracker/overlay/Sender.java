@@ -83,7 +83,7 @@ final class Sender {
         }
         ctx.counters.sent(message.type());
         Neighbour n = tracked ? neighbourhood.get(peer.key()) : null;
-        long rto = timeoutMillis > 0 ? timeoutMillis : n != null ? n.rtt().rtoMillis() : ctx.config.initialRtoMillis();
+        long rto = timeoutMillis > 0 ? timeoutMillis : n != null ? n.rtt().rtoMillis() : ctx.config.timeouts().initialRtoMillis();
         Attempt attempt = new Attempt(peer, tracked, message, onAck, onFail);
         attempt.timer = ctx.after(rto, () -> attempt.finish(false, 0));
         transport.send(ctx.self, address, message, attempt);
