@@ -31,6 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class AdminController {
 
     private final LocalNode local;
+    /**
+     * The node fails a lookup itself after the route timeout; this request waits that long and this
+     * much more, so that the node's own answer (a 504 or 503 with its reason) normally wins.
+     */
+    static final Duration LOOKUP_WAIT_MARGIN = Duration.ofSeconds(1);
+
     private final Duration routeTimeout;
 
     public AdminController(LocalNode local, Duration routeTimeout) {
@@ -77,7 +83,7 @@ public class AdminController {
         LookupResult result;
         try {
             // the node times the lookup out itself after the same route timeout; this wait is a safety net
-            result = node.lookup(target).get(routeTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            result = node.lookup(target).get(routeTimeout.plus(LOOKUP_WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return problem(HttpStatus.GATEWAY_TIMEOUT, "the lookup got no answer within " + routeTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
