@@ -12,7 +12,7 @@ import net.ctracker.overlay.LookupResult;
 import net.ctracker.overlay.NodeSnapshot;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeKey;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.overlay.LocalNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class AdminController {
 
     private final LocalNode local;
+    /**
+     * The node fails a lookup itself after the route timeout; this request waits that long and this
+     * much more, so that the node's own answer (a 504 or 503 with its reason) normally wins.
+     */
+    static final Duration LOOKUP_WAIT_MARGIN = Duration.ofSeconds(1);
+
     private final Duration routeTimeout;
 
     public AdminController(LocalNode local, Duration routeTimeout) {
@@ -38,7 +44,7 @@ public class AdminController {
         this.routeTimeout = routeTimeout;
     }
 
-    @GetMapping("/node")
+    @GetMapping({"/node", "/node/"})
     public ResponseEntity<?> node() {
         OverlayNode node = local.node();
         if (node == null) {
@@ -59,7 +65,7 @@ public class AdminController {
         return ResponseEntity.ok(body);
     }
 
-    @GetMapping("/route")
+    @GetMapping({"/route", "/route/"})
     public ResponseEntity<?> route(@RequestParam(name = "key", required = false) String key) throws InterruptedException {
         if (key == null || key.isBlank()) {
             return problem(HttpStatus.BAD_REQUEST, "give the key to route as ?key=<40 hex digits>");
@@ -77,7 +83,7 @@ public class AdminController {
         LookupResult result;
         try {
             // the node times the lookup out itself after the same route timeout; this wait is a safety net
-            result = node.lookup(target).get(routeTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            result = node.lookup(target).get(routeTimeout.plus(LOOKUP_WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return problem(HttpStatus.GATEWAY_TIMEOUT, "the lookup got no answer within " + routeTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {

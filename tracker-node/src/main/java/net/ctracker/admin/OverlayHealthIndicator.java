@@ -1,8 +1,8 @@
 package net.ctracker.admin;
 
 import net.ctracker.overlay.NodeSnapshot;
+import net.ctracker.overlay.LocalNode;
 import net.ctracker.overlay.OverlayNode;
-import net.ctracker.transport.LocalNode;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -27,7 +27,7 @@ public class OverlayHealthIndicator implements HealthIndicator {
                 .withDetail("key", s.key().toString())
                 .withDetail("region", s.region())
                 .withDetail("joined", s.joined())
-                .withDetail("leafSet", s.leafSet().size())
+                .withDetail("leafSet", s.leafSetMembers())
                 .withDetail("routingTable", s.routingTable().size())
                 .build();
     }

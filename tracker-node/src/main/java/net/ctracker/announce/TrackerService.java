@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import net.ctracker.bencode.BencodeWriter;
 import net.ctracker.swarm.AnnounceEvent;
@@ -64,12 +65,15 @@ public final class TrackerService {
     private final SwarmStore store;
     private final Settings settings;
     private final RequestObserver metrics;
+    private final LongSupplier nanoClock;
     private volatile RemotePeers remote = RemotePeers.NONE;
 
-    public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics) {
+    /** @param nanoClock monotonic nanoseconds for request latencies ({@code System::nanoTime} in production) */
+    public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics, LongSupplier nanoClock) {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;
+        this.nanoClock = nanoClock;
     }
 
     /** Joins this node's answers to the cluster's (set once the overlay is up). */
@@ -112,12 +116,12 @@ public final class TrackerService {
     }
 
     private void httpAnnounce(String query, InetAddress peer, Function<String, String> header, Reply reply) {
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
         AnnounceRequest request;
         try {
             request = QueryParser.parseAnnounce(query);
         } catch (TrackerRequestException e) {
-            metrics.announceFailed(null, e.reason(), System.nanoTime() - start);
+            metrics.announceFailed(null, e.reason(), nanoClock.getAsLong() - start);
             BencodeWriter out = writer();
             AnnounceResponseWriter.failure(out, e.getMessage());
             reply.send(200, out);
@@ -149,7 +153,7 @@ public final class TrackerService {
      * own, joined to what other nodes know (see {@link RemotePeers}). numwant is clamped here.
      */
     public void announce(AnnounceRequest request, InetAddress client, AnnounceOutcome outcome) {
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
         byte[] address = client.getAddress();
         byte[] endpoint = new byte[address.length + 2];
         System.arraycopy(address, 0, endpoint, 0, address.length);
@@ -162,15 +166,15 @@ public final class TrackerService {
         if (event == AnnounceEvent.STOPPED
                 || remote.completeAnnounce(request.infoHash(), endpoint, request.left() == 0, numwant, selection, later -> {
                     outcome.answered(later);
-                    metrics.announced(event, System.nanoTime() - start);
+                    metrics.announced(event, nanoClock.getAsLong() - start);
                 })) {
             outcome.answered(selection);
-            metrics.announced(event, System.nanoTime() - start);
+            metrics.announced(event, nanoClock.getAsLong() - start);
         }
     }
 
     private void httpScrape(String query, Reply reply) {
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
         List<InfoHash> hashes;
         try {
             hashes = QueryParser.parseScrape(query, settings.scrapeMaxHashes());
@@ -178,7 +182,7 @@ public final class TrackerService {
                 throw new TrackerRequestException(FailureReason.FULL_SCRAPE_DISABLED);
             }
         } catch (TrackerRequestException e) {
-            metrics.scrapeFailed(e.reason(), System.nanoTime() - start);
+            metrics.scrapeFailed(e.reason(), nanoClock.getAsLong() - start);
             BencodeWriter out = writer();
             AnnounceResponseWriter.failure(out, e.getMessage());
             reply.send(200, out);
@@ -206,7 +210,7 @@ public final class TrackerService {
      * full scrape of the swarms this node holds (the caller checks that it is enabled).
      */
     public void scrape(List<InfoHash> hashes, ScrapeOutcome outcome) {
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
         List<SwarmCounts> counts = new ArrayList<>(hashes.size());
         if (hashes.isEmpty()) {
             List<InfoHash> all = new ArrayList<>();
@@ -215,7 +219,7 @@ public final class TrackerService {
                 counts.add(c);
             });
             outcome.answered(all, counts);
-            metrics.scraped(System.nanoTime() - start);
+            metrics.scraped(nanoClock.getAsLong() - start);
             return;
         }
         for (InfoHash h : hashes) {
@@ -223,10 +227,10 @@ public final class TrackerService {
         }
         if (remote.completeScrape(hashes, counts, later -> {
             outcome.answered(hashes, later);
-            metrics.scraped(System.nanoTime() - start);
+            metrics.scraped(nanoClock.getAsLong() - start);
         })) {
             outcome.answered(hashes, counts);
-            metrics.scraped(System.nanoTime() - start);
+            metrics.scraped(nanoClock.getAsLong() - start);
         }
     }
 

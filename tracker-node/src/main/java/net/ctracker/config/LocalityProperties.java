@@ -15,8 +15,7 @@ import org.springframework.validation.annotation.Validated;
 public record LocalityProperties(@DefaultValue("0.2") double randomShare) {
 
     public LocalityProperties {
-        if (!(randomShare >= 0 && randomShare <= 1)) {
-            throw new IllegalArgumentException("ctracker.locality.random-share must be between 0 and 1");
-        }
+        PropertyChecks.require(randomShare >= 0 && randomShare <= 1,
+                "ctracker.locality.random-share must be between 0 and 1, not " + randomShare);
     }
 }

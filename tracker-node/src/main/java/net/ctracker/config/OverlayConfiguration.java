@@ -6,8 +6,8 @@ import java.security.SecureRandom;
 import net.ctracker.admin.AdminController;
 import net.ctracker.admin.OverlayHealthIndicator;
 import net.ctracker.metrics.OverlayMetrics;
+import net.ctracker.overlay.LocalNode;
 import net.ctracker.time.Clock;
-import net.ctracker.transport.LocalNode;
 import net.ctracker.transport.MessageAuthenticator;
 import net.ctracker.transport.OverlayController;
 import org.slf4j.Logger;
@@ -25,7 +25,12 @@ public class OverlayConfiguration {
     private static final Logger log = LoggerFactory.getLogger(OverlayConfiguration.class);
 
     @Bean
-    LocalNode localNode(OverlayProperties p, Clock clock) {
+    LocalNode localNode() {
+        return new LocalNode();
+    }
+
+    @Bean
+    MessageAuthenticator messageAuthenticator(OverlayProperties p, Clock clock) {
         byte[] secret;
         if (p.clusterSecret() == null || p.clusterSecret().isEmpty()) {
             secret = new SecureRandom().generateSeed(32);
@@ -33,7 +38,7 @@ public class OverlayConfiguration {
         } else {
             secret = p.clusterSecret().getBytes(StandardCharsets.UTF_8);
         }
-        return new LocalNode(new MessageAuthenticator(secret, clock, p.overlay().replayWindow(), 200_000));
+        return new MessageAuthenticator(secret, clock, p.overlay().replayWindow(), p.overlay().replayMemory());
     }
 
     @Bean
@@ -42,13 +47,14 @@ public class OverlayConfiguration {
     }
 
     @Bean
-    OverlayLifecycle overlayLifecycle(OverlayProperties p, LocalNode local, OverlayMetrics metrics, ApplicationContext context) {
-        return new OverlayLifecycle(p, local, metrics, context);
+    OverlayLifecycle overlayLifecycle(OverlayProperties p, LocalNode local, MessageAuthenticator authenticator,
+                                      OverlayMetrics metrics, ApplicationContext context) {
+        return new OverlayLifecycle(p, local, authenticator, metrics, context);
     }
 
     @Bean
-    OverlayController overlayController(LocalNode local) {
-        return new OverlayController(local);
+    OverlayController overlayController(LocalNode local, MessageAuthenticator authenticator) {
+        return new OverlayController(local, authenticator);
     }
 
     @Bean

@@ -1,11 +1,5 @@
 package net.ctracker.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -22,9 +16,10 @@ import net.ctracker.overlay.OverlayConfig;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
-import net.ctracker.time.ExecutorScheduler;
+
 import net.ctracker.transport.HttpOverlayTransport;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.transport.MessageAuthenticator;
+import net.ctracker.overlay.LocalNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -39,18 +34,28 @@ public class OverlayLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OverlayLifecycle.class);
 
+    /** Threads that resolve receivers' names and sweep the replay memory: both may block, neither is frequent. */
+    static final int RESOLVER_THREADS = 2;
+    /** On shutdown, how long the loop may take to send its goodbyes. */
+    static final Duration LEAVE_WAIT = Duration.ofSeconds(1);
+    /** On shutdown, how long the goodbyes may take to be acknowledged. */
+    static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
+
     private final OverlayProperties properties;
     private final LocalNode local;
+    private final MessageAuthenticator authenticator;
     private final OverlayMetrics metrics;
     private final ApplicationContext context;
     private ExecutorScheduler scheduler;
-    private ExecutorService transportExecutor;
+    private ExecutorService resolver;
     private HttpOverlayTransport transport;
     private volatile boolean running;
 
-    OverlayLifecycle(OverlayProperties properties, LocalNode local, OverlayMetrics metrics, ApplicationContext context) {
+    OverlayLifecycle(OverlayProperties properties, LocalNode local, MessageAuthenticator authenticator,
+                     OverlayMetrics metrics, ApplicationContext context) {
         this.properties = properties;
         this.local = local;
+        this.authenticator = authenticator;
         this.metrics = metrics;
         this.context = context;
     }
@@ -58,39 +63,30 @@ public class OverlayLifecycle implements SmartLifecycle {
     @Override
     public synchronized void start() {
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        String url = properties.advertisedUrl() != null && !properties.advertisedUrl().isBlank()
+        String url = properties.advertisedUrlSet()
                 ? HttpOverlayTransport.stripSlash(properties.advertisedUrl()) : "http://127.0.0.1:" + port;
-        NodeKey key = nodeKey(url);
-        OverlayProperties.Overlay o = properties.overlay();
-        OverlayConfig config = OverlayConfig.builder()
-                .leafSetSize(o.leafSetSize())
-                .proximity(o.proximity())
-                .pingPeriodMillis(o.pingPeriod().toMillis())
-                .tablePingPeriodMillis(o.tablePingPeriod().toMillis())
-                .leafExchangePeriodMillis(o.leafExchangePeriod().toMillis())
-                .rowExchangePeriodMillis(o.rowExchangePeriod().toMillis())
-                .gracePeriodMillis(o.gracePeriod().toMillis())
-                .joinRetryMillis(o.joinRetry().toMillis())
-                .lookupTimeoutMillis(o.routeTimeout().toMillis())
-                .build();
-        scheduler = new ExecutorScheduler("overlay-loop");
-        transportExecutor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "overlay-http");
+        NodeKey key = NodeKeys.choose(properties, url);
+        OverlayConfig config = properties.overlayConfig();
+        scheduler = new ExecutorScheduler("overlay-loop", SystemClock.INSTANCE, (thread, error) ->
+                log.error("overlay node {}: a task on its event loop failed; the loop carries on", key, error));
+        resolver = Executors.newFixedThreadPool(RESOLVER_THREADS, r -> {
+            Thread t = new Thread(r, "overlay-resolver");
             t.setDaemon(true);
             return t;
         });
-        transport = new HttpOverlayTransport(local.authenticator(), o.connectTimeout(),
-                Duration.ofMillis(config.maxRtoMillis() * 2), transportExecutor, metrics::recordRtt);
+        // the transport's own timeout is only a safety net behind the node's adaptive ones (at most maxRto)
+        transport = new HttpOverlayTransport(authenticator, properties.overlay().connectTimeout(),
+                Duration.ofMillis(config.timeouts().maxRtoMillis() * 2), resolver, metrics::recordRtt);
         NodeHandle self = new NodeHandle(key, url, properties.region());
         OverlayNode node = new OverlayNode(self, config, scheduler, transport, new SplittableRandom(new SecureRandom().nextLong()));
         local.set(node);
-        long window = o.replayWindow().toMillis();
+        long window = properties.overlay().replayWindow().toMillis();
         scheduler.schedule(window, new Runnable() {
             @Override
             public void run() {
                 // the sweep walks the whole replay memory: off the overlay's loop
                 try {
-                    transportExecutor.execute(local.authenticator()::expire);
+                    resolver.execute(authenticator::expire);
                 } catch (RejectedExecutionException e) {
                     return; // shutting down
                 }
@@ -115,44 +111,20 @@ public class OverlayLifecycle implements SmartLifecycle {
         CompletableFuture<Void> left = new CompletableFuture<>();
         scheduler.execute(() -> left.complete(null));
         try {
-            left.get(1, TimeUnit.SECONDS);
+            left.get(LEAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             log.debug("overlay loop did not finish leaving in time");
         }
-        transport.drain(Duration.ofSeconds(1));
+        transport.drain(DRAIN_WAIT);
         scheduler.close();
-        transportExecutor.shutdownNow();
+        transport.close();
+        resolver.shutdownNow();
     }
 
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    private NodeKey nodeKey(String url) {
-        if (properties.nodeKey() != null && !properties.nodeKey().isBlank()) {
-            return NodeKey.parse(properties.nodeKey().trim());
-        }
-        if (properties.dataDir() != null && !properties.dataDir().isBlank()) {
-            Path file = Path.of(properties.dataDir(), "node-key");
-            try {
-                if (Files.exists(file)) {
-                    return NodeKey.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
-                }
-                NodeKey fresh = NodeKey.random(new SplittableRandom(new SecureRandom().nextLong()));
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII);
-                return fresh;
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalStateException("cannot read or keep the node key in " + file + ": " + e.getMessage(), e);
-            }
-        }
-        try {
-            return NodeKey.of(MessageDigest.getInstance("SHA-1").digest(url.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
-        }
     }
 }

@@ -12,7 +12,7 @@ import net.ctracker.partial.PartialConfig;
 import net.ctracker.partial.PartialTracker;
 import net.ctracker.partial.TrackerCounters;
 import net.ctracker.swarm.SwarmStore;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.overlay.LocalNode;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -2,9 +2,6 @@ package net.ctracker.config;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import net.ctracker.partial.PartialConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,41 +19,51 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("ctracker.partial")
 public record PartialProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("3") @Min(0) @Max(8) int replicas,
-        @DefaultValue("100ms") @NotNull Duration publishDelay,
-        @DefaultValue("60s") @NotNull Duration refreshDelay,
-        @DefaultValue("5ms") @NotNull Duration lookupDelay,
-        @DefaultValue("100ms") @NotNull Duration budget,
-        @DefaultValue("30s") @NotNull Duration cacheTtl,
+        @DefaultValue("3") int replicas,
+        @DefaultValue("100ms") Duration publishDelay,
+        @DefaultValue("60s") Duration refreshDelay,
+        @DefaultValue("5ms") Duration lookupDelay,
+        @DefaultValue("100ms") Duration budget,
+        @DefaultValue("30s") Duration cacheTtl,
         Duration staleTtl,
-        @DefaultValue("3s") @NotNull Duration lookupTimeout,
-        @DefaultValue("100") @Min(1) @Max(1000) int cachePeers,
-        @DefaultValue("100") @Min(1) @Max(10000) int pathPeers,
-        @DefaultValue("100000") @Min(1) int maxCacheSwarms,
-        @DefaultValue("10000") @Min(1) int maxPendingLookups,
-        @DefaultValue("100000") @Min(1) int maxQueuedChanges,
+        @DefaultValue("3s") Duration lookupTimeout,
+        @DefaultValue("100") int cachePeers,
+        @DefaultValue("100") int pathPeers,
+        @DefaultValue("100000") int maxCacheSwarms,
+        @DefaultValue("10000") int maxPendingLookups,
+        @DefaultValue("100000") int maxQueuedChanges,
         Duration refreshPeriod,
-        @DefaultValue("30s") @NotNull Duration sweepPeriod,
-        @DefaultValue("1s") @NotNull Duration rebalanceDelay,
-        @DefaultValue("5m") @NotNull Duration digestPeriod) {
+        @DefaultValue("30s") Duration sweepPeriod,
+        @DefaultValue("1s") Duration rebalanceDelay,
+        @DefaultValue("5m") Duration digestPeriod) {
+
+    private static final String P = "ctracker.partial.";
 
     public PartialProperties {
-        for (Duration d : new Duration[] {publishDelay, refreshDelay, lookupDelay, budget, rebalanceDelay}) {
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("ctracker.partial delays must not be negative");
-            }
-        }
-        for (Duration d : new Duration[] {cacheTtl, lookupTimeout, sweepPeriod, digestPeriod}) {
-            if (d.toMillis() < 1) {
-                throw new IllegalArgumentException("ctracker.partial.cache-ttl, lookup-timeout, sweep-period and digest-period must be positive");
-            }
-        }
-        if (staleTtl != null && staleTtl.compareTo(cacheTtl) < 0) {
-            throw new IllegalArgumentException("ctracker.partial.stale-ttl must be at least ctracker.partial.cache-ttl");
-        }
-        if (refreshPeriod != null && refreshPeriod.toMillis() < 1) {
-            throw new IllegalArgumentException("ctracker.partial.refresh-period must be positive");
-        }
+        PropertyChecks.inRange(P + "replicas", replicas, 0, 8);
+        PropertyChecks.inRange(P + "cache-peers", cachePeers, 1, 1000);
+        PropertyChecks.inRange(P + "path-peers", pathPeers, 1, 10_000);
+        PropertyChecks.atLeast(P + "max-cache-swarms", maxCacheSwarms, 1);
+        PropertyChecks.atLeast(P + "max-pending-lookups", maxPendingLookups, 1);
+        PropertyChecks.atLeast(P + "max-queued-changes", maxQueuedChanges, 1);
+        notNegative(P + "publish-delay", publishDelay);
+        notNegative(P + "refresh-delay", refreshDelay);
+        notNegative(P + "lookup-delay", lookupDelay);
+        notNegative(P + "budget", budget);
+        notNegative(P + "rebalance-delay", rebalanceDelay);
+        PropertyChecks.positive(P + "cache-ttl", cacheTtl);
+        PropertyChecks.positive(P + "lookup-timeout", lookupTimeout);
+        PropertyChecks.positive(P + "sweep-period", sweepPeriod);
+        PropertyChecks.positive(P + "digest-period", digestPeriod);
+        PropertyChecks.require(staleTtl == null || staleTtl.compareTo(cacheTtl) >= 0,
+                P + "stale-ttl must be at least " + P + "cache-ttl (" + cacheTtl + "), not " + staleTtl);
+        PropertyChecks.require(refreshPeriod == null || refreshPeriod.toMillis() >= 1,
+                P + "refresh-period must be positive, not " + refreshPeriod);
+    }
+
+    private static void notNegative(String property, Duration d) {
+        PropertyChecks.set(property, d);
+        PropertyChecks.require(!d.isNegative(), property + " must not be negative, not " + d);
     }
 
     /** The core's settings for clients that re-announce every {@code interval}, with the random share of each answer. */

@@ -1,6 +1,7 @@
 package net.ctracker.config;
 
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Executors;
@@ -10,12 +11,9 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import net.ctracker.announce.AnnounceResponseWriter;
-import net.ctracker.publicport.PublicHttpServer;
 import net.ctracker.announce.TrackerService;
-import net.ctracker.announce.TrustedNetworks;
 import net.ctracker.metrics.TrackerMetrics;
-import net.ctracker.swarm.StoreLimits;
+import net.ctracker.publicport.PublicHttpServer;
 import net.ctracker.swarm.SwarmStore;
 import net.ctracker.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,14 +37,12 @@ public class TrackerConfiguration {
 
     @Bean
     Clock clock() {
-        return Clock.system();
+        return SystemClock.INSTANCE;
     }
 
     @Bean
     SwarmStore swarmStore(TrackerProperties p, Clock clock) {
-        StoreLimits limits = new StoreLimits(p.peerTtl(), p.store().maxSwarms(), p.store().maxPeersPerSwarm(),
-                p.store().maxPeers());
-        return new SwarmStore(limits, clock, new SecureRandom());
+        return new SwarmStore(p.storeLimits(), clock, new SecureRandom());
     }
 
     @Bean
@@ -56,29 +52,16 @@ public class TrackerConfiguration {
 
     @Bean
     TrackerService trackerService(TrackerProperties p, SwarmStore store, TrackerMetrics metrics) {
-        TrustedNetworks trusted;
-        try {
-            trusted = TrustedNetworks.parse(p.trustedProxies());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ctracker.trusted-proxies: " + e.getMessage(), e);
-        }
-        String trackerId = p.announce().trackerId() != null ? p.announce().trackerId()
-                : HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
-        var reply = new AnnounceResponseWriter.ReplySettings((int) p.announce().interval().toSeconds(),
-                (int) p.announce().minInterval().toSeconds(), trackerId.getBytes(StandardCharsets.UTF_8),
-                p.announce().warningMessage() == null ? null : p.announce().warningMessage().getBytes(StandardCharsets.UTF_8));
-        return new TrackerService(store, new TrackerService.Settings(reply, p.announce().numwantDefault(),
-                p.announce().numwantMax(), p.scrape().maxHashes(), p.scrape().fullScrapeEnabled(), trusted), metrics);
+        return new TrackerService(store, p.serviceSettings(HexFormat.of().formatHex(new SecureRandom().generateSeed(4))),
+                metrics, System::nanoTime);
     }
 
     @Bean
     PublicServerLifecycle publicServer(TrackerProperties p, TrackerService service,
                                        @Value("${server.port:6969}") int port,
                                        @Value("${server.address:}") String address) {
-        int workers = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
-        var settings = new PublicHttpServer.Settings(address, port, workers, (int) p.http().maxRequestLine().toBytes(),
-                (int) p.http().maxHeaderSize().toBytes(), p.http().idleTimeout());
-        return new PublicServerLifecycle(new PublicHttpServer(settings, service));
+        return new PublicServerLifecycle(new PublicHttpServer(
+                p.publicServerSettings(address, port, Runtime.getRuntime().availableProcessors()), service));
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -103,20 +86,33 @@ public class TrackerConfiguration {
     /** Moves the servlet container to the internal port, after Boot has applied {@code server.port}. */
     @Bean
     WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> internalPortCustomizer(TrackerProperties p) {
-        return new InternalPortCustomizer(p.internalPort());
+        InetAddress address = null;
+        if (p.internalAddress() != null) {
+            try {
+                address = InetAddress.getByName(p.internalAddress());
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("ctracker.internal-address: '" + p.internalAddress()
+                        + "' is not an address of this host (such as 10.0.0.7 or 127.0.0.1)", e);
+            }
+        }
+        return new InternalPortCustomizer(p.internalPort(), address);
     }
 
     static final class InternalPortCustomizer implements WebServerFactoryCustomizer<ConfigurableServletWebServerFactory>, Ordered {
         private final int port;
+        private final InetAddress address;
 
-        InternalPortCustomizer(int port) {
+        /** @param address null: every interface */
+        InternalPortCustomizer(int port, InetAddress address) {
             this.port = port;
+            this.address = address;
         }
 
         @Override
         public void customize(ConfigurableServletWebServerFactory factory) {
+            // server.address belongs to the public port; the internal one has its own
             factory.setPort(port);
-            factory.setAddress(null);
+            factory.setAddress(address);
         }
 
         @Override

@@ -1,45 +1,62 @@
 package net.ctracker.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import net.ctracker.announce.AnnounceResponseWriter;
+import net.ctracker.announce.TrackerService;
+import net.ctracker.announce.TrustedNetworks;
+import net.ctracker.publicport.PublicHttpServer;
+import net.ctracker.swarm.StoreLimits;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
+
+import static net.ctracker.config.PropertyChecks.atLeast;
+import static net.ctracker.config.PropertyChecks.inRange;
+import static net.ctracker.config.PropertyChecks.require;
+import static net.ctracker.config.PropertyChecks.set;
 
 /**
- * Every {@code ctracker.*} setting, typed and validated in one place. A bad value stops start-up
- * with a message naming the property. The public port is Spring's own {@code server.port}.
+ * Every {@code ctracker.*} setting of the tracker, typed and validated in one place: a bad value
+ * stops start-up with a message naming the property as it is written ({@code numwant-max}). The
+ * public port is Spring's own {@code server.port}.
+ *
+ * @param internalAddress bind address of the internal port (actuator, overlay messages, admin API);
+ *                        empty: every interface
  */
-@Validated
 @ConfigurationProperties("ctracker")
 public record TrackerProperties(
-        @DefaultValue("7070") @Min(0) @Max(65535) int internalPort,
-        @DefaultValue @Valid Announce announce,
-        @DefaultValue @Valid Store store,
-        @DefaultValue @Valid Scrape scrape,
-        @DefaultValue @Valid Http http,
+        @DefaultValue("7070") int internalPort,
+        String internalAddress,
+        @DefaultValue Announce announce,
+        @DefaultValue Store store,
+        @DefaultValue Scrape scrape,
+        @DefaultValue Http http,
         @DefaultValue List<String> trustedProxies) {
 
     public TrackerProperties {
+        inRange("ctracker.internal-port", internalPort, 0, 65535);
+        internalAddress = internalAddress == null || internalAddress.isBlank() ? null : internalAddress.trim();
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     }
 
     /** The announce reply: how often clients come back and how many peers they get. */
     public record Announce(
-            @DefaultValue("30m") @NotNull Duration interval,
-            @DefaultValue("5m") @NotNull Duration minInterval,
-            @DefaultValue("50") @Min(0) int numwantDefault,
-            @DefaultValue("200") @Min(1) @Max(1000) int numwantMax,
+            @DefaultValue("30m") Duration interval,
+            @DefaultValue("5m") Duration minInterval,
+            @DefaultValue("50") int numwantDefault,
+            @DefaultValue("200") int numwantMax,
             String trackerId,
             String warningMessage) {
 
         public Announce {
+            set("ctracker.announce.interval", interval);
+            set("ctracker.announce.min-interval", minInterval);
+            atLeast("ctracker.announce.numwant-default", numwantDefault, 0);
+            inRange("ctracker.announce.numwant-max", numwantMax, 1, 1000);
             if (interval.toSeconds() < 1) {
                 throw new IllegalArgumentException("ctracker.announce.interval must be at least 1s");
             }
@@ -55,12 +72,16 @@ public record TrackerProperties(
     /** Peer records: lifetime and the memory caps. An unset peer TTL is twice the interval. */
     public record Store(
             Duration peerTtl,
-            @DefaultValue("1000000") @Min(1) int maxSwarms,
-            @DefaultValue("50000") @Min(1) int maxPeersPerSwarm,
-            @DefaultValue("10000000") @Min(1) long maxPeers,
-            @DefaultValue("30s") @NotNull Duration sweepInterval) {
+            @DefaultValue("1000000") int maxSwarms,
+            @DefaultValue("50000") int maxPeersPerSwarm,
+            @DefaultValue("10000000") long maxPeers,
+            @DefaultValue("30s") Duration sweepInterval) {
 
         public Store {
+            atLeast("ctracker.store.max-swarms", maxSwarms, 1);
+            atLeast("ctracker.store.max-peers-per-swarm", maxPeersPerSwarm, 1);
+            atLeast("ctracker.store.max-peers", maxPeers, 1);
+            set("ctracker.store.sweep-interval", sweepInterval);
             if (peerTtl != null && peerTtl.toSeconds() < 1) {
                 throw new IllegalArgumentException("ctracker.store.peer-ttl must be at least 1s");
             }
@@ -72,18 +93,26 @@ public record TrackerProperties(
 
     /** Scrape (BEP 48): hashes per request, and whether a scrape without info_hash lists all. */
     public record Scrape(
-            @DefaultValue("64") @Min(1) @Max(10000) int maxHashes,
+            @DefaultValue("64") int maxHashes,
             @DefaultValue("false") boolean fullScrapeEnabled) {
+
+        public Scrape {
+            inRange("ctracker.scrape.max-hashes", maxHashes, 1, 10000);
+        }
     }
 
     /** The public HTTP server. */
     public record Http(
-            @DefaultValue("8KB") @NotNull DataSize maxRequestLine,
-            @DefaultValue("8KB") @NotNull DataSize maxHeaderSize,
-            @DefaultValue("30s") @NotNull Duration idleTimeout,
-            @DefaultValue("0") @Min(0) @Max(256) int workerThreads) {
+            @DefaultValue("8KB") DataSize maxRequestLine,
+            @DefaultValue("8KB") DataSize maxHeaderSize,
+            @DefaultValue("30s") Duration idleTimeout,
+            @DefaultValue("0") int workerThreads) {
 
         public Http {
+            require(maxRequestLine != null, "ctracker.http.max-request-line must be set");
+            require(maxHeaderSize != null, "ctracker.http.max-header-size must be set");
+            set("ctracker.http.idle-timeout", idleTimeout);
+            inRange("ctracker.http.worker-threads", workerThreads, 0, 256);
             if (maxRequestLine.toBytes() < 256 || maxRequestLine.toBytes() > 1 << 20) {
                 throw new IllegalArgumentException("ctracker.http.max-request-line must be between 256B and 1MB");
             }
@@ -95,5 +124,34 @@ public record TrackerProperties(
 
     public Duration peerTtl() {
         return store.peerTtl() != null ? store.peerTtl() : announce.interval().multipliedBy(2);
+    }
+
+    // ------------------------------------------------- the one mapping onto the core's settings
+
+    StoreLimits storeLimits() {
+        return new StoreLimits(peerTtl(), store.maxSwarms(), store.maxPeersPerSwarm(), store.maxPeers());
+    }
+
+    /** @param randomTrackerId used when {@code ctracker.announce.tracker-id} is not set */
+    TrackerService.Settings serviceSettings(String randomTrackerId) {
+        TrustedNetworks trusted;
+        try {
+            trusted = TrustedNetworks.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ctracker.trusted-proxies: " + e.getMessage(), e);
+        }
+        String trackerId = announce.trackerId() != null ? announce.trackerId() : randomTrackerId;
+        var reply = new AnnounceResponseWriter.ReplySettings((int) announce.interval().toSeconds(),
+                (int) announce.minInterval().toSeconds(), trackerId.getBytes(StandardCharsets.UTF_8),
+                announce.warningMessage() == null ? null : announce.warningMessage().getBytes(StandardCharsets.UTF_8));
+        return new TrackerService.Settings(reply, announce.numwantDefault(), announce.numwantMax(), scrape.maxHashes(),
+                scrape.fullScrapeEnabled(), trusted);
+    }
+
+    /** @param cpus worker threads when {@code ctracker.http.worker-threads} is 0 */
+    PublicHttpServer.Settings publicServerSettings(String address, int port, int cpus) {
+        int workers = http.workerThreads() > 0 ? http.workerThreads() : cpus;
+        return new PublicHttpServer.Settings(address, port, workers, (int) http.maxRequestLine().toBytes(),
+                (int) http.maxHeaderSize().toBytes(), http.idleTimeout());
     }
 }

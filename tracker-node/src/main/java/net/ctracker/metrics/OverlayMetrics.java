@@ -17,7 +17,7 @@ import net.ctracker.overlay.NodeSnapshot;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.message.Message;
 import net.ctracker.overlay.message.MessageType;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.overlay.LocalNode;
 
 /**
  * Overlay figures for Prometheus, read from the node's published snapshot (never from its event
@@ -48,8 +48,8 @@ public final class OverlayMetrics implements MeterBinder {
         }
         Gauge.builder("ctracker.overlay.joined", this, m -> m.snapshot(s -> s.joined() ? 1 : 0))
                 .description("1 once this node has joined the overlay").register(registry);
-        Gauge.builder("ctracker.overlay.leafset.size", this, m -> m.snapshot(s -> s.leafSet().size()))
-                .description("Leaf-set entries (both sides)").register(registry);
+        Gauge.builder("ctracker.overlay.leafset.size", this, m -> m.snapshot(NodeSnapshot::leafSetMembers))
+                .description("Leaf-set members (each once, whichever sides it is on)").register(registry);
         Gauge.builder("ctracker.overlay.routing.entries", this, m -> m.snapshot(s -> s.routingTable().size()))
                 .description("Routing-table entries").register(registry);
         FunctionCounter.builder("ctracker.overlay.neighbours.removed", this, m -> m.snapshot(s -> s.counters().neighboursRemoved()))

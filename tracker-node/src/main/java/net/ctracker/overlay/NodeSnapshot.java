@@ -24,6 +24,14 @@ public record NodeSnapshot(
         routingTable = List.copyOf(routingTable);
     }
 
+    /**
+     * Distinct leaf-set members. {@link #leafSet()} lists a member once per side it is on, and in an
+     * overlay smaller than the leaf set every member is on both sides.
+     */
+    public int leafSetMembers() {
+        return (int) leafSet.stream().map(LeafEntry::key).distinct().count();
+    }
+
     /** One leaf-set member; {@code clockwise} tells the side (a member on both sides is listed once per side). */
     public record LeafEntry(NodeKey key, String address, String region, double rttMs, boolean clockwise) {
     }

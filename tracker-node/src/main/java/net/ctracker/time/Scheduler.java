@@ -15,4 +15,11 @@ public interface Scheduler extends Clock {
 
     /** Runs {@code task} on the loop as soon as possible, after tasks already submitted. */
     void execute(Runnable task);
+
+    /**
+     * Whether the calling thread is the loop's own (in the simulator: the thread driving the
+     * virtual timeline). State owned by the loop may be touched only when this is true; the overlay's
+     * protocol code checks it.
+     */
+    boolean onLoop();
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import jakarta.servlet.http.HttpServletRequest;
+import net.ctracker.overlay.LocalNode;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.message.Envelope;
 import net.ctracker.overlay.message.MessageCodec;
@@ -27,9 +28,11 @@ public class OverlayController {
     private static final Logger log = LoggerFactory.getLogger(OverlayController.class);
 
     private final LocalNode local;
+    private final MessageAuthenticator authenticator;
 
-    public OverlayController(LocalNode local) {
+    public OverlayController(LocalNode local, MessageAuthenticator authenticator) {
         this.local = local;
+        this.authenticator = authenticator;
     }
 
     @PostMapping(OverlayHeaders.PATH)
@@ -50,7 +53,7 @@ public class OverlayController {
         } catch (NumberFormatException e) {
             return problem(HttpStatus.UNAUTHORIZED, "missing or malformed " + OverlayHeaders.TIMESTAMP);
         }
-        MessageAuthenticator.Verdict verdict = local.authenticator()
+        MessageAuthenticator.Verdict verdict = authenticator
                 .verify(timestamp, request.getHeader(OverlayHeaders.SIGNATURE), body);
         switch (verdict) {
             case ACCEPTED -> { }

@@ -30,7 +30,7 @@ class TrackerServiceTest {
         var reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "node-a".getBytes(StandardCharsets.US_ASCII),
                 "be nice".getBytes(StandardCharsets.UTF_8));
         return new TrackerService(store, new TrackerService.Settings(reply, 50, 200, 4, fullScrape,
-                TrustedNetworks.parse(trusted)), new TrackerMetrics(registry, store));
+                TrustedNetworks.parse(trusted)), new TrackerMetrics(registry, store), System::nanoTime);
     }
 
     private final TrackerService service = service(List.of(), false);

@@ -78,7 +78,7 @@ public class AnnounceHotPathBenchmark {
         store = new SwarmStore(limits, System::currentTimeMillis, new SplittableRandom(1));
         reply = new AnnounceResponseWriter.ReplySettings(1800, 300, "bench".getBytes(StandardCharsets.US_ASCII), null);
         var settings = new TrackerService.Settings(reply, 50, 200, 64, false, TrustedNetworks.none());
-        service = new TrackerService(store, settings, new TrackerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), store));
+        service = new TrackerService(store, settings, new TrackerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), store), System::nanoTime);
         out = new BencodeWriter(2048);
         selection = new PeerSelection(1024);
 

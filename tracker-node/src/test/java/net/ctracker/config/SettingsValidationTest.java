@@ -13,11 +13,18 @@ class SettingsValidationTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ctracker.announce.min-interval=2h          | min-interval",
-            "ctracker.store.max-swarms=0                | maxSwarms",
+            "ctracker.store.max-swarms=0                | ctracker.store.max-swarms must be at least 1",
             "ctracker.announce.numwant-default=500      | numwant-default",
             "ctracker.trusted-proxies=10.0.0.0/99       | trusted-proxies",
             "ctracker.http.max-request-line=10B         | max-request-line",
-            "ctracker.internal-port=70000               | internalPort",
+            "ctracker.internal-port=70000               | ctracker.internal-port must be between 0 and 65535",
+            "ctracker.announce.numwant-max=0            | ctracker.announce.numwant-max must be between 1 and 1000",
+            "ctracker.scrape.max-hashes=0               | ctracker.scrape.max-hashes",
+            "ctracker.overlay.leaf-set-size=7           | ctracker.overlay.leaf-set-size must be even",
+            "ctracker.overlay.leaf-set-size=100         | ctracker.overlay.leaf-set-size must be between 2 and 64",
+            "ctracker.overlay.ping-period=0s            | ctracker.overlay.ping-period must be positive",
+            "ctracker.internal-address=no.such.host.invalid | ctracker.internal-address",
+            "ctracker.cluster-secret-file=/no/such/file | ctracker.cluster-secret-file: cannot read /no/such/file",
     })
     void refusesToStart(String setting, String named) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)
@@ -25,10 +32,19 @@ class SettingsValidationTest {
                 .run("--" + setting).close())
                 .satisfies(e -> {
                     StringBuilder all = new StringBuilder();
+                    String root = "";
                     for (Throwable t = e; t != null; t = t.getCause()) {
                         all.append(t.getMessage()).append('\n');
+                        root = String.valueOf(t.getMessage());
                     }
                     org.assertj.core.api.Assertions.assertThat(all.toString()).contains(named);
+                    // the property as an operator writes it, never the Java field
+                    String property = setting.substring(0, setting.indexOf('='));
+                    String last = property.substring(property.lastIndexOf('.') + 1);
+                    if (last.contains("-")) {
+                        String camel = java.util.regex.Pattern.compile("-(\\w)").matcher(last).replaceAll(m -> m.group(1).toUpperCase());
+                        org.assertj.core.api.Assertions.assertThat(root).as("the reason given").doesNotContain(camel);
+                    }
                 });
     }
 }

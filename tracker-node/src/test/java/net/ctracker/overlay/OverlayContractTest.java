@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import net.ctracker.overlay.message.Message.Direct;
@@ -22,7 +21,6 @@ import net.ctracker.overlay.routing.NodeKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -31,10 +29,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * What every transport must give the overlay, as seen by its users: nodes join and know each
  * other, lookups agree on the true root, direct and routed application messages arrive intact and
  * once, an unreachable node is reported as a failure, and a node that leaves is forgotten. Each
- * transport (the simulator's and HTTP) runs this same suite through a {@link Cluster}.
+ * transport (the simulator's and HTTP) runs this same suite through a {@link Cluster}. The tests
+ * share one settled cluster but not each other's effects: each counts only its own messages and
+ * starts its own leaver, and they run in random order to keep it so (to replay an order, set
+ * junit.jupiter.execution.order.random.seed).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(MethodOrderer.Random.class)
 public abstract class OverlayContractTest {
 
     /** A handful of overlay nodes on one transport, and a way to wait for the overlay to act. */
@@ -74,24 +75,48 @@ public abstract class OverlayContractTest {
     void startCluster() {
         cluster = newCluster();
         for (int i = 0; i < NODES; i++) {
-            OverlayNode node = cluster.add();
-            NodeKey key = node.handle().key();
-            delivered.put(key, new java.util.concurrent.CopyOnWriteArrayList<>());
-            directs.put(key, new java.util.concurrent.CopyOnWriteArrayList<>());
-            node.register(APP, new Application() {
-                @Override
-                public void deliver(NodeKey k, Route message) {
-                    delivered.get(key).add(message.payload());
-                }
-
-                @Override
-                public void direct(NodeHandle from, Direct message) {
-                    directs.get(key).add(message.payload());
-                }
-            });
-            nodes.add(node);
-            cluster.awaitTrue("node " + i + " joined", () -> node.snapshot().joined(), LIMIT);
+            nodes.add(startNode("node " + i));
         }
+        // every test may rely on a settled overlay of NODES nodes; none relies on another test
+        cluster.awaitTrue("every leaf set complete", this::leafSetsComplete, LIMIT);
+    }
+
+    /** Starts one more node with the contract's application registered, and waits until it has joined. */
+    private OverlayNode startNode(String what) {
+        OverlayNode node = cluster.add();
+        NodeKey key = node.handle().key();
+        delivered.put(key, new java.util.concurrent.CopyOnWriteArrayList<>());
+        directs.put(key, new java.util.concurrent.CopyOnWriteArrayList<>());
+        node.register(APP, new Application() {
+            @Override
+            public void deliver(NodeKey k, Route message) {
+                delivered.get(key).add(message.payload());
+            }
+
+            @Override
+            public void direct(NodeHandle from, Direct message) {
+                directs.get(key).add(message.payload());
+            }
+        });
+        cluster.awaitTrue(what + " joined", () -> node.snapshot().joined(), LIMIT);
+        return node;
+    }
+
+    private boolean leafSetsComplete() {
+        return nodes.stream().allMatch(n -> {
+            Set<NodeKey> leaves = new HashSet<>();
+            n.snapshot().leafSet().forEach(l -> leaves.add(l.key()));
+            return leaves.size() == NODES - 1;
+        });
+    }
+
+    /** A payload no other test sends, so each test counts only its own messages. */
+    private static byte[] payload(String test) {
+        return (test + "-" + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static long count(Map<NodeKey, List<byte[]>> received, byte[] payload) {
+        return received.values().stream().flatMap(List::stream).filter(p -> java.util.Arrays.equals(p, payload)).count();
     }
 
     @AfterAll
@@ -102,17 +127,17 @@ public abstract class OverlayContractTest {
     }
 
     @Test
-    @Order(1)
     void joinedNodesHoldEachOtherInTheirLeafSets() {
-        cluster.awaitTrue("every leaf set complete", () -> nodes.stream().allMatch(n -> {
+        for (OverlayNode n : nodes) {
             Set<NodeKey> leaves = new HashSet<>();
             n.snapshot().leafSet().forEach(l -> leaves.add(l.key()));
-            return leaves.size() == NODES - 1;
-        }), LIMIT);
+            Set<NodeKey> others = new HashSet<>();
+            nodes.stream().filter(o -> o != n).forEach(o -> others.add(o.handle().key()));
+            assertThat(leaves).as("leaf set of %s", n.handle()).isEqualTo(others);
+        }
     }
 
     @Test
-    @Order(2)
     void lookupsFromEveryNodeAgreeOnTheNumericallyClosestRoot() {
         for (int k = 0; k < 8; k++) {
             NodeKey key = NodeKey.random(random);
@@ -129,7 +154,6 @@ public abstract class OverlayContractTest {
     }
 
     @Test
-    @Order(3)
     void directMessagesArriveIntactAndAreAcknowledged() {
         byte[] payload = new byte[256];
         for (int i = 0; i < payload.length; i++) {
@@ -137,33 +161,36 @@ public abstract class OverlayContractTest {
         }
         OverlayNode from = nodes.get(0);
         OverlayNode to = nodes.get(2);
+        List<String> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        from.setRttListener((peer, rtt) -> {
+            if (peer.equals(to.handle())) {
+                samples.add(Double.toString(rtt));
+            }
+        });
         CompletableFuture<Void> sent = from.sendDirect(to.handle(), APP, payload);
         cluster.awaitTrue("direct message acknowledged", sent::isDone, LIMIT);
+        from.setRttListener(null);
         assertThat(sent).isCompleted();
-        assertThat(directs.get(to.handle().key())).singleElement().isEqualTo(payload);
+        assertThat(directs.get(to.handle().key())).filteredOn(p -> java.util.Arrays.equals(p, payload)).hasSize(1);
+        assertThat(count(directs, payload)).isEqualTo(1);
+        // the acknowledgement is an RTT sample of the receiver, told to the listener
+        assertThat(samples).isNotEmpty().allSatisfy(rtt -> assertThat(Double.parseDouble(rtt)).isFinite().isNotNegative());
     }
 
     @Test
-    @Order(4)
     void routedMessagesAreDeliveredOnceAtTheRoot() {
         NodeKey key = NodeKey.random(random);
         NodeKey root = nodes.stream().map(n -> n.handle().key())
                 .min(Comparator.comparing((NodeKey n) -> n.distance(key)).thenComparing(n -> n)).orElseThrow();
-        byte[] payload = {42, 0, -1};
+        byte[] payload = payload("route");
         nodes.get(1).route(key, APP, payload);
-        AtomicInteger total = new AtomicInteger();
-        cluster.awaitTrue("route delivered", () -> {
-            total.set(delivered.values().stream().mapToInt(List::size).sum());
-            return total.get() > 0;
-        }, LIMIT);
-        assertThat(delivered.get(root)).singleElement().isEqualTo(payload);
+        cluster.awaitTrue("route delivered", () -> count(delivered, payload) > 0, LIMIT);
+        assertThat(delivered.get(root)).filteredOn(p -> java.util.Arrays.equals(p, payload)).hasSize(1);
         // a duplicate (a hop re-sent after a lost acknowledgement) would come at least one timeout later
-        cluster.assertHolds("no second delivery", () -> delivered.values().stream().mapToInt(List::size).sum() == 1,
-                Duration.ofSeconds(3));
+        cluster.assertHolds("no second delivery", () -> count(delivered, payload) == 1, Duration.ofSeconds(3));
     }
 
     @Test
-    @Order(5)
     void sendingToAnUnreachableNodeIsReportedAsAFailure() {
         CompletableFuture<Void> sent = nodes.get(0).sendDirect(cluster.unreachable(), APP, new byte[] {1});
         cluster.awaitTrue("send to nowhere settled", sent::isDone, LIMIT);
@@ -171,24 +198,31 @@ public abstract class OverlayContractTest {
     }
 
     @Test
-    @Order(6)
     void aNodeThatLeavesIsForgottenByTheOthers() {
-        OverlayNode leaver = nodes.get(3);
+        OverlayNode leaver = startNode("leaver");
         NodeKey gone = leaver.handle().key();
+        cluster.awaitTrue("leaver known", () -> nodes.stream().anyMatch(n ->
+                n.snapshot().leafSet().stream().anyMatch(l -> l.key().equals(gone))), LIMIT);
         cluster.stop(leaver);
-        List<OverlayNode> rest = nodes.subList(0, 3);
-        cluster.awaitTrue("leaver forgotten", () -> rest.stream().allMatch(n ->
-                n.snapshot().leafSet().stream().noneMatch(l -> l.key().equals(gone))
-                        && n.snapshot().routingTable().stream().noneMatch(t -> t.key().equals(gone))), LIMIT);
+        awaitForgotten(leaver);
     }
 
     @Test
-    @Order(7)
     void aNodeThatHasLeftAcknowledgesNothing() {
-        OverlayNode leaver = nodes.get(3);
+        OverlayNode leaver = startNode("leaver");
+        cluster.stop(leaver);
+        awaitForgotten(leaver);
         CompletableFuture<Void> sent = nodes.get(0).sendDirect(leaver.handle(), APP, new byte[] {7});
         cluster.awaitTrue("send to the leaver settled", sent::isDone, LIMIT);
         assertThat(sent).as("an acknowledgement would be proof of life").isCompletedExceptionally();
-        assertThat(directs.getOrDefault(leaver.handle().key(), List.of())).isEmpty();
+        assertThat(directs.get(leaver.handle().key())).isEmpty();
+        cluster.awaitTrue("leaf sets as before", this::leafSetsComplete, LIMIT);
+    }
+
+    private void awaitForgotten(OverlayNode leaver) {
+        NodeKey gone = leaver.handle().key();
+        cluster.awaitTrue("leaver forgotten", () -> nodes.stream().allMatch(n ->
+                n.snapshot().leafSet().stream().noneMatch(l -> l.key().equals(gone))
+                        && n.snapshot().routingTable().stream().noneMatch(t -> t.key().equals(gone))), LIMIT);
     }
 }

@@ -1,6 +1,7 @@
 package net.ctracker.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -17,11 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import net.ctracker.overlay.message.Envelope;
-import net.ctracker.overlay.message.Message;
+import net.ctracker.overlay.message.MessageType;
 import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
-import net.ctracker.time.ExecutorScheduler;
+import net.ctracker.config.ExecutorScheduler;
 
 /**
  * The production wiring minus HTTP: each node on its own {@link ExecutorScheduler} thread, and a
@@ -37,6 +38,7 @@ class OverlayOverThreadsTest {
     /** In-memory stand-in for the HTTP transport: POST = encode, worker thread, decode, receive, 200. */
     private final Transport transport = (from, toAddress, message, callback) -> {
         byte[] body = MessageCodec.encode(new Envelope(from, message));
+        long start = System.nanoTime();
         workers.execute(() -> {
             OverlayNode target = byAddress.get(toAddress);
             if (target == null) {
@@ -44,7 +46,7 @@ class OverlayOverThreadsTest {
                 return;
             }
             if (target.receive(MessageCodec.decode(body))) {
-                callback.acknowledged();
+                callback.acknowledged(System.nanoTime() - start);
             } else {
                 callback.failed("503 this node has left the overlay");
             }
@@ -70,7 +72,9 @@ class OverlayOverThreadsTest {
 
     @Test
     void nodesOnRealThreadsJoinAndAgreeOnRoots() {
-        SplittableRandom random = new SplittableRandom(1);
+        long seed = Long.getLong("cluster.seed", 1);
+        System.out.println("CLUSTER SEED OverlayOverThreadsTest seed=" + seed + "  (replay: -Dcluster.seed=" + seed + ")");
+        SplittableRandom random = new SplittableRandom(seed);
         List<OverlayNode> nodes = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             OverlayNode n = node(i, random);
@@ -93,7 +97,13 @@ class OverlayOverThreadsTest {
             assertThat(result.root().key()).isEqualTo(expected);
             assertThat(result.path()).first().isEqualTo(n.handle().key());
         }
-        NodeSnapshot s = nodes.get(5).snapshot();
-        assertThat(s.counters().received().get(Message.Ping.class.getSimpleName().toUpperCase())).isNotNull();
+        // state owned by the loop is not for other threads: the event-loop-only methods say so at once
+        assertThatThrownBy(() -> nodes.get(5).neighbourHandles()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("event-loop state");
+        // every type has a counter from the start: only counts above zero show traffic. Each lookup
+        // but the root's own was answered by a LOOKUP_REPLY from the root
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nodes.stream()
+                .mapToLong(n -> n.snapshot().counters().received().get(MessageType.LOOKUP_REPLY.name())).sum())
+                .isEqualTo(nodes.size() - 1L));
     }
 }

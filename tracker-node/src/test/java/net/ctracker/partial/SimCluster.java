@@ -58,7 +58,7 @@ final class SimCluster {
                     cluster, counters, c.overlay.random().split(), () -> Coordinate.NONE);
             var reply = new AnnounceResponseWriter.ReplySettings((int) (c.config.staleTtlMillis() / 1000), 1, null, null);
             this.service = new TrackerService(store, new TrackerService.Settings(reply, 50, 200, 74, false,
-                    TrustedNetworks.none()), RequestObserver.NONE);
+                    TrustedNetworks.none()), RequestObserver.NONE, () -> host.nowMillis() * 1_000_000L);
             service.setRemotePeers(cluster);
             tracker.start();
         }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,7 +118,7 @@ class RealClientTransferTest {
                 .getWebServer().getPort();
         second = startNode(List.of("--ctracker.cluster-secret=" + secret, "--ctracker.bootstrap=" + bootstrap));
         await("node B joined").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> second.getBean(net.ctracker.transport.LocalNode.class).node().snapshot().joined());
+                .until(() -> second.getBean(net.ctracker.overlay.LocalNode.class).node().snapshot().joined());
         int a = node.getBean(PublicServerLifecycle.class).port();
         int b = second.getBean(PublicServerLifecycle.class).port();
         transfer(a, b);
@@ -164,7 +163,8 @@ class RealClientTransferTest {
         start(home, dir.resolve("aria2c.log"), "aria2c", "--no-conf=true",
                 "--enable-dht=false", "--enable-dht6=false", "--enable-peer-exchange=false",
                 "--bt-enable-lpd=false", "--disable-ipv6=true", "--interface=127.0.0.1",
-                "--listen-port=" + freePort(), "--check-integrity=true", "--bt-seed-unverified=false",
+                // a range, not a probed port: aria2c binds the first one free, so nothing can take it meanwhile
+                "--listen-port=20000-40000", "--check-integrity=true", "--bt-seed-unverified=false",
                 "--seed-ratio=0.0", "--bt-stop-timeout=0", "--file-allocation=none",
                 "--console-log-level=notice", "--summary-interval=0", "--dir=" + seedDir, torrent.toString());
         // the leecher's node counts the seeder: the swarm's root holds it, wherever that is
@@ -172,12 +172,12 @@ class RealClientTransferTest {
                 .untilAsserted(() -> assertThat(scrape(leechPort, infoHash)[0]).isEqualTo(1));
 
         // leecher: qbittorrent-nox with a private profile, the torrent given on the command line
-        int webUiPort = freePort();
+        // port 0 for its peer and web UI ports: the system picks free ones (no probe, no race); the web
+        // UI (diagnostics only) is found among the ports the process listens on
         Path profile = dir.resolve("qbt-profile");
-        writeQbittorrentConfig(profile, downloadDir, freePort(), webUiPort);
-        start(home, dir.resolve("qbittorrent.log"), "qbittorrent-nox", "--profile=" + profile,
-                "--webui-port=" + webUiPort, "--save-path=" + downloadDir, "--add-paused=false",
-                "--skip-dialog=true", leechTorrent.toString());
+        writeQbittorrentConfig(profile, downloadDir, 0, 0);
+        Process qbittorrent = start(home, dir.resolve("qbittorrent.log"), "qbittorrent-nox", "--profile=" + profile,
+                "--save-path=" + downloadDir, "--add-paused=false", "--skip-dialog=true", leechTorrent.toString());
 
         Path received = downloadDir.resolve("payload.bin");
         try {
@@ -186,7 +186,7 @@ class RealClientTransferTest {
                     .until(() -> Files.isRegularFile(received) && Files.size(received) == FILE_SIZE
                             && Arrays.equals(sha256(Files.readAllBytes(received)), expectedSha));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("transfer did not complete: " + diagnostics(webUiPort), e);
+            throw new AssertionError("transfer did not complete: " + diagnostics(qbittorrent.pid()), e);
         }
 
         // two distinct peers announced this swarm: aria2c and qBittorrent, counted at either node
@@ -262,16 +262,20 @@ class RealClientTransferTest {
     }
 
     /** What qBittorrent says about its torrents and trackers, for a failure message. */
-    private String diagnostics(int webUiPort) {
+    private String diagnostics(long qbittorrentPid) {
         StringBuilder b = new StringBuilder();
-        for (String path : List.of("/api/v2/torrents/info", "/api/v2/app/preferences")) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webUiPort + path))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                String body = r.body();
-                b.append('\n').append(path).append(": ").append(body, 0, Math.min(body.length(), 2000));
-            } catch (IOException | InterruptedException e) {
-                b.append('\n').append(path).append(": unreachable (").append(e).append(')');
+        List<Integer> ports = listeningPorts(qbittorrentPid);
+        b.append("\nqbittorrent-nox listens on ").append(ports);
+        for (int port : ports) {
+            for (String path : List.of("/api/v2/torrents/info", "/api/v2/app/preferences")) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                    String body = r.body();
+                    b.append('\n').append(port).append(path).append(": ").append(body, 0, Math.min(body.length(), 2000));
+                } catch (IOException | InterruptedException e) {
+                    b.append('\n').append(port).append(path).append(": unreachable (").append(e).append(')');
+                }
             }
         }
         for (String log : List.of("aria2c.log", "qbittorrent.log")) {
@@ -337,10 +341,32 @@ class RealClientTransferTest {
         return false;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /** TCP ports a process listens on (Linux): its socket inodes matched against /proc/net/tcp. */
+    static List<Integer> listeningPorts(long pid) {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            fds.forEach(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException gone) {
+                    // closed meanwhile
+                }
+            });
+            List<Integer> ports = new java.util.ArrayList<>();
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
+                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                    }
+                }
+            }
+            return ports;
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -11,7 +11,9 @@ import net.ctracker.TrackerNodeApplication;
 import net.ctracker.overlay.OverlayContractTest;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeHandle;
+import net.ctracker.overlay.LocalNode;
 import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.support.ClusterSeeds;
 import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -25,12 +27,13 @@ class HttpOverlayContractTest extends OverlayContractTest {
         List<ConfigurableApplicationContext> contexts = new ArrayList<>();
         Map<OverlayNode, ConfigurableApplicationContext> byNode = new HashMap<>();
         List<String> urls = new ArrayList<>();
+        ClusterSeeds seeds = ClusterSeeds.forTest(getClass().getSimpleName());
         return new Cluster() {
             @Override
             public OverlayNode add() {
                 List<String> args = new ArrayList<>(List.of("--server.port=0", "--ctracker.internal-port=0",
                         "--ctracker.cluster-secret=contract-test-cluster-secret", "--ctracker.overlay.join-retry=500ms",
-                        "--ctracker.overlay.leaf-exchange-period=2s", "--spring.main.banner-mode=off"));
+                        "--ctracker.overlay.leaf-exchange-period=2s", "--spring.main.banner-mode=off", seeds.nodeKeyArgument()));
                 if (!urls.isEmpty()) {
                     args.add("--ctracker.bootstrap=" + String.join(",", urls));
                 }

@@ -19,6 +19,41 @@ public sealed interface Message {
     /** Short stable name, used for counters and metrics tags. */
     MessageType type();
 
+    /**
+     * Calls the visitor's method for this message's type. Every message type implements this, and
+     * {@link Visitor} has one method per type, so a new message type does not compile until every
+     * visitor (the codec's encoder, the node's dispatcher) handles it: the compile-time exhaustiveness
+     * that a pattern-matching switch over this sealed interface gives from Java 21 on.
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /** One method per message type; see {@link #accept}. */
+    interface Visitor<R> {
+        R join(Join m);
+
+        R piggy(Piggy m);
+
+        R joinAck(JoinAck m);
+
+        R joinNack(JoinNack m);
+
+        R update(Update m);
+
+        R ping(Ping m);
+
+        R leafExchange(LeafExchange m);
+
+        R rowExchange(RowExchange m);
+
+        R route(Route m);
+
+        R direct(Direct m);
+
+        R lookup(Lookup m);
+
+        R lookupReply(LookupReply m);
+    }
+
     /** Messages that travel hop by hop towards the root of {@link #key()}. */
     sealed interface Routed extends Message {
         NodeKey key();
@@ -45,6 +80,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.JOIN;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.join(this);
+        }
     }
 
     /** A hop on the join route sends the joiner the routing-table row they share (PIGGY). */
@@ -56,6 +96,11 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.PIGGY;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.piggy(this);
         }
     }
 
@@ -69,6 +114,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.JOIN_ACK;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.joinAck(this);
+        }
     }
 
     /**
@@ -80,6 +130,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.JOIN_NACK;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.joinNack(this);
+        }
     }
 
     /** The sender announces that it has joined ({@code joined}) or is leaving. */
@@ -87,6 +142,11 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.UPDATE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.update(this);
         }
     }
 
@@ -108,6 +168,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.PING;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.ping(this);
+        }
     }
 
     /** The sender's leaf set; the receiver merges it and, if asked, answers with its own. */
@@ -120,6 +185,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.LEAF_EXCHANGE;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.leafExchange(this);
+        }
     }
 
     /** One row of the sender's routing table; the receiver merges it and, if asked, answers with its own. */
@@ -131,6 +201,11 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.ROW_EXCHANGE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.rowExchange(this);
         }
     }
 
@@ -155,6 +230,11 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.ROUTE;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.route(this);
         }
 
         @Override
@@ -193,6 +273,11 @@ public sealed interface Message {
         }
 
         @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.direct(this);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof Direct d && appType.equals(d.appType) && Arrays.equals(payload, d.payload);
         }
@@ -225,6 +310,11 @@ public sealed interface Message {
         public MessageType type() {
             return MessageType.LOOKUP;
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.lookup(this);
+        }
     }
 
     /** The root's answer to a {@link Lookup}, sent directly to its origin. */
@@ -237,6 +327,11 @@ public sealed interface Message {
         @Override
         public MessageType type() {
             return MessageType.LOOKUP_REPLY;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.lookupReply(this);
         }
     }
 

@@ -75,58 +75,112 @@ public final class MessageCodec {
         w.u8(VERSION);
         w.u8(envelope.message().type().code());
         w.handle(envelope.from());
-        Message message = envelope.message();
-        if (message instanceof Join m) {
+        envelope.message().accept(new BodyWriter(w));
+        return w.toByteArray();
+    }
+
+    /** Writes one message's body; a visitor, so every message type must have its layout here. */
+    private static final class BodyWriter implements Message.Visitor<Void> {
+        private final Writer w;
+
+        BodyWriter(Writer w) {
+            this.w = w;
+        }
+
+        @Override
+        public Void join(Join m) {
             w.handle(m.joiner());
             w.u8Limited(m.hops(), MAX_PATH, "hops");
-        } else if (message instanceof Piggy m) {
+            return null;
+        }
+
+        @Override
+        public Void piggy(Piggy m) {
             w.row(m.row());
             w.handles(m.entries());
-        } else if (message instanceof JoinAck m) {
+            return null;
+        }
+
+        @Override
+        public Void joinAck(JoinAck m) {
             w.handles(m.leafSet());
-        } else if (message instanceof JoinNack m) {
+            return null;
+        }
+
+        @Override
+        public Void joinNack(JoinNack m) {
             if (m.retryAfterMillis() < 0) {
                 throw new MessageFormatException(Reason.BAD_VALUE, w.size(), "negative retry delay");
             }
             w.i64(m.retryAfterMillis());
             w.bool(m.senderJoined());
-        } else if (message instanceof Update m) {
+            return null;
+        }
+
+        @Override
+        public Void update(Update m) {
             w.bool(m.joined());
-        } else if (message instanceof Ping m) {
+            return null;
+        }
+
+        @Override
+        public Void ping(Ping m) {
             w.count(m.obituaries().size(), MAX_OBITUARIES);
             for (Message.Obituary o : m.obituaries()) {
                 w.key(o.key());
                 w.i64(o.ageMillis());
             }
-        } else if (message instanceof LeafExchange m) {
+            return null;
+        }
+
+        @Override
+        public Void leafExchange(LeafExchange m) {
             w.handles(m.leaves());
             w.bool(m.replyWanted());
-        } else if (message instanceof RowExchange m) {
+            return null;
+        }
+
+        @Override
+        public Void rowExchange(RowExchange m) {
             w.row(m.row());
             w.handles(m.entries());
             w.bool(m.replyWanted());
-        } else if (message instanceof Route m) {
+            return null;
+        }
+
+        @Override
+        public Void route(Route m) {
             w.key(m.key());
             w.handle(m.origin());
             w.u8Limited(m.hops(), MAX_PATH, "hops");
             w.str8(m.appType(), MAX_LABEL_BYTES);
             w.payload(m.payload());
-        } else if (message instanceof Direct m) {
+            return null;
+        }
+
+        @Override
+        public Void direct(Direct m) {
             w.str8(m.appType(), MAX_LABEL_BYTES);
             w.payload(m.payload());
-        } else if (message instanceof Lookup m) {
+            return null;
+        }
+
+        @Override
+        public Void lookup(Lookup m) {
             w.key(m.key());
             w.handle(m.origin());
             w.i64(m.requestId());
             w.keys(m.path());
-        } else if (message instanceof LookupReply m) {
+            return null;
+        }
+
+        @Override
+        public Void lookupReply(LookupReply m) {
             w.i64(m.requestId());
             w.handle(m.root());
             w.keys(m.path());
-        } else {
-            throw new IllegalStateException("unhandled message " + message.type());
+            return null;
         }
-        return w.toByteArray();
     }
 
     private static final class Writer {

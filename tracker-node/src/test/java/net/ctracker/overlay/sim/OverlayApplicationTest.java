@@ -167,4 +167,79 @@ class OverlayApplicationTest {
         assertThat(s.counters().sent().get("UPDATE")).isPositive();
         assertThat(newcomer.node().snapshot()).isSameAs(s);
     }
+
+    @Test
+    void closestToNamesTheRootOfEveryCoveredKeyAndItsNearestLeaves(long seed) {
+        SimOverlay overlay = overlayWithApps(seed, new ArrayList<>());
+        overlay.run(10_000);
+        int covered = 0;
+        for (int k = 0; k < 200; k++) {
+            NodeKey key = NodeKey.random(overlay.random());
+            SimHost root = overlay.trueRoot(key);
+            for (SimHost h : overlay.live()) {
+                List<NodeHandle> closest = h.node().closestTo(key, 4);
+                assertThat(closest).hasSize(4).doesNotHaveDuplicates();
+                for (int i = 1; i < closest.size(); i++) {
+                    assertThat(NodeKey.compareByDistance(key, closest.get(i - 1).key(), closest.get(i).key()))
+                            .as("ordered by ring distance to %s", key).isNegative();
+                }
+                List<NodeHandle> known = new ArrayList<>(h.node().leafSetClockwise());
+                known.addAll(h.node().leafSetCounterClockwise());
+                known.add(h.handle());
+                assertThat(known).containsAll(closest);
+                if (h.node().coversKey(key)) {
+                    covered++;
+                    assertThat(closest.get(0)).as("root of %s as seen by %s", key, h).isEqualTo(root.handle());
+                }
+            }
+        }
+        // 60 nodes, 16 leaves: each node covers about 17/60 of the ring
+        assertThat(covered).isBetween(200 * 60 / 8, 200 * 60 / 2);
+        SimHost any = overlay.live().get(0);
+        assertThat(any.node().closestTo(NodeKey.ZERO, 100)).hasSize(17);
+        assertThat(any.node().closestTo(any.handle().key(), 1)).containsExactly(any.handle());
+    }
+
+    @Test
+    void aNodeThatKnowsTheWholeRingCoversEveryKey(long seed) {
+        SimOverlay overlay = new SimOverlay(seed, OverlayConfig.builder().snapshotPeriodMillis(0).build(),
+                LatencyModel.constant(10));
+        overlay.joinOneAtATime(5, 300);
+        overlay.run(5_000);
+        for (SimHost h : overlay.live()) {
+            for (int k = 0; k < 50; k++) {
+                NodeKey key = NodeKey.random(overlay.random());
+                assertThat(h.node().coversKey(key)).isTrue();
+                assertThat(h.node().closestTo(key, 1)).containsExactly(overlay.trueRoot(key).handle());
+            }
+        }
+    }
+
+    @Test
+    void theRttListenerHearsTheModelledRoundTripOfEveryAcknowledgedMessage(long seed) {
+        SimOverlay overlay = new SimOverlay(seed, OverlayConfig.builder().snapshotPeriodMillis(0).build(),
+                LatencyModel.constant(10));
+        overlay.joinOneAtATime(20, 300);
+        SimHost watched = overlay.live().get(3);
+        List<String> samples = new ArrayList<>();
+        long acknowledgedBefore = acknowledged(watched);
+        watched.node().setRttListener((peer, rtt) -> samples.add(peer.address() + " " + rtt));
+        overlay.run(2 * 60_000);
+        CompletableFuture<Void> direct = watched.node().sendDirect(overlay.live().get(7).handle(), APP, new byte[] {1});
+        overlay.run(1_000);
+
+        assertThat(direct).isCompleted();
+        // every acknowledged message here went to a node whose handle the sender knew
+        assertThat(samples).hasSize((int) (acknowledged(watched) - acknowledgedBefore)).isNotEmpty()
+                .allSatisfy(s -> assertThat(s).startsWith("sim://").endsWith(" 10.0"))
+                .contains("sim://7 10.0");
+        watched.node().setRttListener(null);
+        int before = samples.size();
+        overlay.run(60_000);
+        assertThat(samples).hasSize(before);
+    }
+
+    private static long acknowledged(SimHost h) {
+        return h.node().snapshotNow().counters().acknowledged().values().stream().mapToLong(Long::longValue).sum();
+    }
 }

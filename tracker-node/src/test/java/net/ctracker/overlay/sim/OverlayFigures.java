@@ -37,7 +37,7 @@ public class OverlayFigures {
     private static final OverlayConfig DEFAULTS = OverlayConfig.builder().snapshotPeriodMillis(0).build();
     /** The brief's timers taken literally: every leaf and table entry pinged every 20 s, no notices, no back-off. */
     private static final OverlayConfig BRIEF = DEFAULTS.toBuilder()
-            .watchedLeaves(DEFAULTS.leafSetSize() / 2).tablePingPeriodMillis(20_000).obituarySends(0)
+            .watchedLeaves(DEFAULTS.tables().leafSetSize() / 2).tablePingPeriodMillis(20_000).obituarySends(0)
             .rowExchangeMaxBackoff(1).build();
 
     private final StringBuilder out = new StringBuilder();
@@ -97,7 +97,7 @@ public class OverlayFigures {
             overlay.joinOneAtATime(1_000, 300);
             overlay.joinSpaced(n - 1_000, Long.getLong("sim.figures.spacingMillis", 50));
         }
-        overlay.run(Long.getLong("sim.figures.settleMillis", 2 * config.rowExchangePeriodMillis()));
+        overlay.run(Long.getLong("sim.figures.settleMillis", 2 * config.routeSets().rowExchangePeriodMillis()));
         return overlay;
     }
 
@@ -171,7 +171,7 @@ public class OverlayFigures {
                     exactAt = elapsed;
                 }
             }
-            overlay.run(DEFAULTS.lookupTimeoutMillis() + 1);
+            overlay.run(DEFAULTS.lookups().lookupTimeoutMillis() + 1);
             List<SimOverlay.LookupOutcome> outcomes = overlay.collect(pending);
             line("| %.0f%% | %.4f | %s | %s | %s | %s | %s | %s | %s | %d |", fraction * 100, firstConsistency,
                     seconds(consistentAt), seconds(cleanAt), seconds(exactAt),

@@ -124,7 +124,7 @@ class OverlaySimulationTest {
         // other side of a partition): each must check for itself, and keep it
         Ping notice = new Ping(List.of(new Obituary(alive.handle().key(), 0)));
         holders.forEach(h -> h.node().receive(gossip.handle(), notice));
-        overlay.run(2 * CONFIG.maxRtoMillis());
+        overlay.run(2 * CONFIG.timeouts().maxRtoMillis());
 
         for (SimHost h : holders) {
             assertThat(h.node().neighbourHandles()).as("%s verified the notice itself", h).contains(alive.handle());
@@ -141,8 +141,8 @@ class OverlaySimulationTest {
         overlay.killFraction(0.10);
         // table entries are pinged only every tablePingPeriod (5 min): within one minute, dead entries
         // can only have gone through the death notices
-        assertThat(CONFIG.tablePingPeriodMillis()).isGreaterThan(3 * CONFIG.pingPeriodMillis());
-        overlay.run(3 * CONFIG.pingPeriodMillis());
+        assertThat(CONFIG.pings().tablePingPeriodMillis()).isGreaterThan(3 * CONFIG.pings().pingPeriodMillis());
+        overlay.run(3 * CONFIG.pings().pingPeriodMillis());
 
         assertThat(overlay.deadEntries()).as("leaf-set and table entries naming dead nodes").isZero();
         SimOverlay.RoutingReport report = overlay.checkRouting(200, 0);
@@ -182,7 +182,7 @@ class OverlaySimulationTest {
     private static SimOverlay.RoutingReport stretchRun(long seed, boolean proximity) {
         SimOverlay overlay = new SimOverlay(seed, CONFIG.toBuilder().proximity(proximity).build(), regions());
         overlay.joinOneAtATime(400, SETTLE_MILLIS);
-        overlay.run(2 * CONFIG.rowExchangePeriodMillis());
+        overlay.run(2 * CONFIG.routeSets().rowExchangePeriodMillis());
         return overlay.checkRouting(300, 10);
     }
 
@@ -209,7 +209,7 @@ class OverlaySimulationTest {
         long removedBefore = removals(overlay);
 
         overlay.network().extraDelayMillis(2_000); // every RTT grows by 4 s, far beyond the learned RTOs
-        overlay.run(2 * CONFIG.leafExchangePeriodMillis());
+        overlay.run(2 * CONFIG.leafSets().leafExchangePeriodMillis());
         SimOverlay.LookupReport lookups = overlay.lookups(100, 60_000);
 
         assertThat(removals(overlay)).as("neighbours removed").isEqualTo(removedBefore);
@@ -250,7 +250,7 @@ class OverlaySimulationTest {
         SimHost victim = overlay.live().get(7);
         victim.kill();
         // rejoin as soon as every node has dropped it, so that all removals are within the grace period
-        long deadline = overlay.sim().now() + 2 * CONFIG.pingPeriodMillis() + CONFIG.maxRtoMillis();
+        long deadline = overlay.sim().now() + 2 * CONFIG.pings().pingPeriodMillis() + CONFIG.timeouts().maxRtoMillis();
         while (overlay.deadEntries() > 0 && overlay.sim().now() < deadline) {
             overlay.run(500);
         }
@@ -261,7 +261,7 @@ class OverlaySimulationTest {
         assertThat(reborn.node().isJoined()).as("refused during the grace period").isFalse();
         assertThat(reborn.node().snapshotNow().counters().received()).containsEntry(MessageType.JOIN_NACK.name(), 1L);
 
-        assertThat(overlay.runUntilJoined(reborn, CONFIG.gracePeriodMillis() + 10_000)).isTrue();
+        assertThat(overlay.runUntilJoined(reborn, CONFIG.failures().gracePeriodMillis() + 10_000)).isTrue();
         overlay.run(5_000);
         assertThat(overlay.inexactLeafSets()).isZero();
         assertThat(overlay.checkRouting(100, 0).consistency()).isEqualTo(1.0);
@@ -285,7 +285,7 @@ class OverlaySimulationTest {
             assertThat(h.node().leafSetCounterClockwise()).extracting(NodeHandle::key).doesNotContain(gone);
         }
         // routing-table links are not symmetric: nodes the leaver did not know hear of it through death notices
-        overlay.run(2 * CONFIG.pingPeriodMillis() + CONFIG.maxRtoMillis());
+        overlay.run(2 * CONFIG.pings().pingPeriodMillis() + CONFIG.timeouts().maxRtoMillis());
         for (SimHost h : overlay.live()) {
             assertThat(h.node().neighbourHandles()).extracting(NodeHandle::key).doesNotContain(gone);
         }

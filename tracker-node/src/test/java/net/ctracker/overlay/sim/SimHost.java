@@ -87,6 +87,12 @@ public final class SimHost implements Scheduler {
         sim.after(0, this, task);
     }
 
+    /** Every host's loop is the thread that drives the simulator. */
+    @Override
+    public boolean onLoop() {
+        return sim.onDrivingThread();
+    }
+
     @Override
     public String toString() {
         return "host" + id + "(" + handle.key().shortString() + (alive ? "" : ", dead") + ")";

@@ -12,7 +12,8 @@ import net.ctracker.overlay.routing.NodeHandle;
 
 /**
  * The simulated network, the sim's {@link Transport}: a message reaches its target after half the
- * modelled RTT (plus any extra delay), the acknowledgement returns after the other half. Lost
+ * modelled RTT (plus any extra delay), the acknowledgement returns after the other half and reports
+ * that round trip as its measurement. Lost
  * messages and lost acknowledgements produce no callback at all, so the sender's own timeout
  * decides, as with a silent host over HTTP.
  *
@@ -115,12 +116,15 @@ public final class SimNetwork implements Transport {
         long oneWay = oneWayMillis(source, target);
         Message delivered = carried;
         NodeHandle deliveredFrom = sender;
+        long sentAt = sim.now();
         sim.after(oneWay, target, () -> {
             if (!target.node().receive(deliveredFrom, delivered) || !reachable(target, source) || dropped()) {
                 lost++;
                 return;
             }
-            sim.after(oneWayMillis(target, source), source, callback::acknowledged);
+            // the modelled round trip (both one-way delays, extra delay included), as HTTP would measure it
+            sim.after(oneWayMillis(target, source), source,
+                    () -> callback.acknowledged((sim.now() - sentAt) * 1_000_000L));
         });
     }
 

@@ -214,7 +214,7 @@ public final class SimOverlay {
             SimHost nextHost = byAddress.get(next.address());
             hops++;
             latency += net.rttMillis(current, nextHost) / 2;
-            if (!nextHost.alive() || hops > config.maxHops()) {
+            if (!nextHost.alive() || hops > config.routing().maxHops()) {
                 return new Walk(nextHost, hops, latency, true);
             }
             current = nextHost;
@@ -241,7 +241,7 @@ public final class SimOverlay {
     /** Routes {@code keys} random keys from {@code originsPerKey} random live origins (0 = every live node). */
     public RoutingReport checkRouting(int keys, int originsPerKey) {
         List<SimHost> members = live();
-        int[] hist = new int[config.maxHops() + 2];
+        int[] hist = new int[config.routing().maxHops() + 2];
         long routes = 0;
         long correct = 0;
         long dead = 0;
@@ -287,7 +287,7 @@ public final class SimOverlay {
         for (int i = 0; i < keys.length; i++) {
             index.put(keys[i], i);
         }
-        int half = config.leafSetSize() / 2;
+        int half = config.tables().leafSetSize() / 2;
         int n = keys.length;
         int wrong = 0;
         for (SimHost h : members) {
@@ -389,7 +389,7 @@ public final class SimOverlay {
 
     public List<LookupOutcome> timedLookups(int count, long spreadMillis) {
         List<PendingLookup> pending = issueLookups(count, spreadMillis);
-        sim.runFor(config.lookupTimeoutMillis() + 1);
+        sim.runFor(config.lookups().lookupTimeoutMillis() + 1);
         return collect(pending);
     }
 

@@ -42,6 +42,7 @@ public final class Simulator {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final SplittableRandom random;
     private final long seed;
+    private final Thread driver = Thread.currentThread();
     private long now;
     private long seq;
     private long executed;
@@ -49,6 +50,11 @@ public final class Simulator {
     public Simulator(long seed) {
         this.seed = seed;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Whether the caller is the thread that created this simulator, the only one that may drive it. */
+    public boolean onDrivingThread() {
+        return Thread.currentThread() == driver;
     }
 
     public long seed() {

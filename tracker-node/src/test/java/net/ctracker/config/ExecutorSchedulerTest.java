@@ -1,4 +1,4 @@
-package net.ctracker.time;
+package net.ctracker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import net.ctracker.time.Cancellable;
+
 class ExecutorSchedulerTest {
 
     @Test
@@ -17,7 +19,7 @@ class ExecutorSchedulerTest {
         List<String> threads = new CopyOnWriteArrayList<>();
         List<Integer> order = new CopyOnWriteArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
-        try (ExecutorScheduler scheduler = new ExecutorScheduler("overlay-test", Clock.system(), (t, e) -> errors.add(e))) {
+        try (ExecutorScheduler scheduler = new ExecutorScheduler("overlay-test", SystemClock.INSTANCE, (t, e) -> errors.add(e))) {
             scheduler.execute(() -> {
                 throw new IllegalStateException("one bad task");
             });

@@ -1,24 +1,19 @@
-package net.ctracker.transport;
+package net.ctracker.overlay;
 
-import net.ctracker.overlay.OverlayNode;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The node this process runs, once it exists: the overlay node is built when the internal port is
- * bound (its advertised URL may depend on the bound port), while controllers are created earlier.
+ * bound (its advertised URL may depend on the bound port), while the controllers, health and
+ * metrics that read it are created earlier. A holder, thread-safe: the read side (admin API,
+ * health, metrics) reaches the node through it without knowing the transport.
  */
 public final class LocalNode {
 
-    private final MessageAuthenticator authenticator;
     private volatile OverlayNode node;
-    private final java.util.List<java.util.function.Consumer<OverlayNode>> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    public LocalNode(MessageAuthenticator authenticator) {
-        this.authenticator = authenticator;
-    }
-
-    public MessageAuthenticator authenticator() {
-        return authenticator;
-    }
+    private final List<Consumer<OverlayNode>> created = new CopyOnWriteArrayList<>();
 
     /** The running node, or null before start-up finished. */
     public OverlayNode node() {
@@ -32,7 +27,7 @@ public final class LocalNode {
     }
 
     /** Runs {@code then} with the node once it is built (before it joins), or at once if it exists. */
-    public void whenCreated(java.util.function.Consumer<OverlayNode> then) {
+    public void whenCreated(Consumer<OverlayNode> then) {
         created.add(then);
         OverlayNode n = node;
         if (n != null) {

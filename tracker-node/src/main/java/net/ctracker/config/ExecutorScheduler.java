@@ -1,4 +1,4 @@
-package net.ctracker.time;
+package net.ctracker.config;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -7,26 +7,31 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import net.ctracker.time.Cancellable;
+import net.ctracker.time.Clock;
+import net.ctracker.time.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The production {@link Scheduler}: one daemon thread behind a {@link ScheduledExecutorService}.
- * A task that throws is reported through the thread's uncaught-exception handler and does not stop
- * the loop, because one faulty message must not take a node out of the overlay.
+ * It lives with the wiring because it owns a thread; the plain core only sees {@link Scheduler}.
+ * A task that throws is reported to the error handler (by default an SLF4J error naming the loop)
+ * and does not stop the loop, because one faulty message must not take a node out of the overlay.
  */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
 
     private final ScheduledExecutorService executor;
     private final Clock clock;
     private final Thread.UncaughtExceptionHandler errors;
+    private volatile Thread thread;
 
+    /** With every task that throws logged as an error, with the loop's thread name. */
     public ExecutorScheduler(String threadName, Clock clock) {
-        this(threadName, clock, (thread, error) -> {
-            Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
-            if (handler != null) {
-                handler.uncaughtException(thread, error);
-            } else {
-                error.printStackTrace();
-            }
-        });
+        this(threadName, clock, (thread, error) ->
+                log.error("a task on event loop {} failed; the loop carries on", thread.getName(), error));
     }
 
     /** With {@code errors} told about every task that throws (for logging or metrics). */
@@ -34,15 +39,17 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         this.clock = clock;
         this.errors = errors;
         ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
+            Thread t = new Thread(runnable, threadName);
+            t.setDaemon(true);
+            thread = t;
+            return t;
         };
         this.executor = Executors.newSingleThreadScheduledExecutor(factory);
     }
 
+    /** On the system clock. */
     public ExecutorScheduler(String threadName) {
-        this(threadName, Clock.system());
+        this(threadName, SystemClock.INSTANCE);
     }
 
     @Override
@@ -70,6 +77,11 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         } catch (RejectedExecutionException closed) {
             // a closed loop drops work, like a stopped node
         }
+    }
+
+    @Override
+    public boolean onLoop() {
+        return Thread.currentThread() == thread;
     }
 
     private Runnable guarded(Runnable task) {
