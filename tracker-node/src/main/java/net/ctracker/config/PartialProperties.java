@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * {@link PartialConfig}; docs/distributed.md explains each.
  *
  * @param staleTtl      unset: two announce intervals (the peer TTL)
- * @param refreshPeriod unset: half an announce interval
+ * @param refreshPeriod unset: one announce interval
  */
 @Validated
 @ConfigurationProperties("ctracker.partial")
