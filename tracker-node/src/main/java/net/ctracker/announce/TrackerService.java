@@ -65,6 +65,7 @@ public final class TrackerService {
     private final Settings settings;
     private final RequestObserver metrics;
     private volatile RemotePeers remote = RemotePeers.NONE;
+    private volatile AccessList access = AccessList.OPEN;
 
     public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics) {
         this.store = store;
@@ -75,6 +76,11 @@ public final class TrackerService {
     /** Joins this node's answers to the cluster's (set once the overlay is up). */
     public void setRemotePeers(RemotePeers remote) {
         this.remote = remote == null ? RemotePeers.NONE : remote;
+    }
+
+    /** The info hashes served from now on (allow and deny lists); refused hashes are never stored. */
+    public void setAccessList(AccessList access) {
+        this.access = access == null ? AccessList.OPEN : access;
     }
 
     public Settings settings() {
@@ -150,6 +156,16 @@ public final class TrackerService {
      */
     public void announce(AnnounceRequest request, InetAddress client, AnnounceOutcome outcome) {
         long start = System.nanoTime();
+        AccessList access = this.access;
+        if (!access.isOpen()) {
+            boolean permitted = access.permits(request.infoHash());
+            metrics.accessChecked(permitted);
+            if (!permitted) {
+                metrics.announceFailed(request.event(), FailureReason.INFO_HASH_NOT_ALLOWED, System.nanoTime() - start);
+                outcome.refused(FailureReason.INFO_HASH_NOT_ALLOWED, FailureReason.INFO_HASH_NOT_ALLOWED.message());
+                return;
+            }
+        }
         byte[] address = client.getAddress();
         byte[] endpoint = new byte[address.length + 2];
         System.arraycopy(address, 0, endpoint, 0, address.length);
@@ -207,12 +223,27 @@ public final class TrackerService {
      */
     public void scrape(List<InfoHash> hashes, ScrapeOutcome outcome) {
         long start = System.nanoTime();
+        AccessList access = this.access;
+        if (!access.isOpen()) {
+            for (InfoHash h : hashes) {
+                boolean permitted = access.permits(h);
+                metrics.accessChecked(permitted);
+                if (!permitted) {
+                    metrics.scrapeFailed(FailureReason.INFO_HASH_NOT_ALLOWED, System.nanoTime() - start);
+                    outcome.refused(FailureReason.INFO_HASH_NOT_ALLOWED, FailureReason.INFO_HASH_NOT_ALLOWED.message());
+                    return;
+                }
+            }
+        }
         List<SwarmCounts> counts = new ArrayList<>(hashes.size());
         if (hashes.isEmpty()) {
             List<InfoHash> all = new ArrayList<>();
             store.forEachSwarm((h, c) -> {
-                all.add(h);
-                counts.add(c);
+                // swarms held from before a list change are not shown
+                if (access.permits(h)) {
+                    all.add(h);
+                    counts.add(c);
+                }
             });
             outcome.answered(all, counts);
             metrics.scraped(System.nanoTime() - start);
@@ -228,6 +259,16 @@ public final class TrackerService {
             outcome.answered(hashes, counts);
             metrics.scraped(System.nanoTime() - start);
         }
+    }
+
+    /** Counts an announce that another front end (UDP) refused before it reached {@link #announce}. */
+    public void announceRefused(FailureReason reason) {
+        metrics.announceFailed(null, reason, 0);
+    }
+
+    /** Counts a scrape that another front end (UDP) refused before it reached {@link #scrape}. */
+    public void scrapeRefused(FailureReason reason) {
+        metrics.scrapeFailed(reason, 0);
     }
 
     /** This thread's reply writer, emptied. */

@@ -1,5 +1,6 @@
 package net.ctracker.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,7 +25,10 @@ public record TrackerProperties(
         @DefaultValue @Valid Store store,
         @DefaultValue @Valid Scrape scrape,
         @DefaultValue @Valid Http http,
-        @DefaultValue List<String> trustedProxies) {
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue @Valid Udp udp,
+        @DefaultValue @Valid Access access,
+        @DefaultValue @Valid Https https) {
 
     public TrackerProperties {
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -90,6 +94,31 @@ public record TrackerProperties(
             if (maxHeaderSize.toBytes() < 256 || maxHeaderSize.toBytes() > 1 << 20) {
                 throw new IllegalArgumentException("ctracker.http.max-header-size must be between 256B and 1MB");
             }
+        }
+    }
+
+    /** The UDP tracker (BEP 15). No port: the same number as {@code server.port}; 0 turns UDP off. */
+    public record Udp(@Min(0) @Max(65535) Integer port) {
+    }
+
+    /** Info-hash access lists: files of 40-hex-digit hashes, re-read when they change. */
+    public record Access(Path allowList, Path denyList) {
+    }
+
+    /** HTTPS for announce and scrape, served when both PEM files are set. */
+    public record Https(
+            @DefaultValue("8443") @Min(0) @Max(65535) int port,
+            Path certificate,
+            Path privateKey) {
+
+        public Https {
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("ctracker.https.certificate and ctracker.https.private-key go together: set both or neither");
+            }
+        }
+
+        public boolean enabled() {
+            return certificate != null;
         }
     }
 

@@ -1,10 +1,7 @@
 package net.ctracker.publicport;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
@@ -123,22 +120,7 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress clientOf(ChannelHandlerContext ctx) {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        if (address instanceof Inet6Address v6) {
-            byte[] b = v6.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = b[i] == 0;
-            }
-            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                try {
-                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return address;
+        return PeerAddresses.unmapped(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
     }
 
     @Override

@@ -38,13 +38,20 @@ public final class PublicHttpServer implements AutoCloseable {
 
     private final Settings settings;
     private final AnnounceController controller;
+    private final TlsFiles tls;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel channel;
 
     public PublicHttpServer(Settings settings, TrackerService service) {
+        this(settings, service, null);
+    }
+
+    /** @param tls when not null, every connection is HTTPS with the pair in force when it opens */
+    public PublicHttpServer(Settings settings, TrackerService service, TlsFiles tls) {
         this.settings = settings;
         this.controller = new AnnounceController(service);
+        this.tls = tls;
     }
 
     public synchronized void start() throws InterruptedException {
@@ -66,6 +73,9 @@ public final class PublicHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.current().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(decoder))
