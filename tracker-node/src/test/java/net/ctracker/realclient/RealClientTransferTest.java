@@ -324,6 +324,10 @@ class RealClientTransferTest {
 
     // ---- helpers ----
 
+    static boolean onPathOf(String binary) {
+        return onPath(binary);
+    }
+
     private static boolean onPath(String binary) {
         String path = System.getenv("PATH");
         if (path == null) {

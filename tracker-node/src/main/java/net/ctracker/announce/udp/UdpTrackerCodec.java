@@ -34,7 +34,9 @@ import net.ctracker.swarm.SwarmCounts;
  * {@link #MAX_REPLY_LENGTH}, the payload that fits the IPv6 minimum MTU of 1280 bytes, so no link
  * ever fragments it; that caps the peers of a reply at 202 (IPv4) or 67 (IPv6). Rejections: grammar
  * errors are {@link UdpFormatException} with the offset; values the HTTP path would refuse too (an
- * unknown event, port 0, a negative count) are {@link TrackerRequestException} with the same reasons.
+ * unknown event, port 0) are {@link TrackerRequestException} with the same reasons. The u64 counts
+ * are read as unsigned in effect: a client that sends all ones for an unknown {@code left} is a
+ * leecher, as an HTTP announce without {@code left} is.
  */
 public final class UdpTrackerCodec {
 
@@ -93,9 +95,11 @@ public final class UdpTrackerCodec {
         InfoHash infoHash = InfoHash.of(d, 16);
         byte[] peerId = new byte[PeerId.LENGTH];
         System.arraycopy(d, 36, peerId, 0, PeerId.LENGTH);
-        long downloaded = nonNegative(getLong(d, 56), "downloaded");
-        long left = nonNegative(getLong(d, 64), "left");
-        long uploaded = nonNegative(getLong(d, 72), "uploaded");
+        // the fields are unsigned in practice: clients send all ones for "unknown" (npm's
+        // bittorrent-tracker does for left), so a value with the top bit set is not an error
+        long downloaded = Math.max(0, getLong(d, 56));
+        long left = getLong(d, 64);
+        long uploaded = Math.max(0, getLong(d, 72));
         int eventCode = getInt(d, 80);
         AnnounceEvent event = switch (eventCode) {
             case 0 -> AnnounceEvent.NONE;
@@ -115,8 +119,9 @@ public final class UdpTrackerCodec {
         String url = options(d, ANNOUNCE_LENGTH, length);
         String ipText = ip == 0 ? null
                 : (ip >>> 24) + "." + (ip >>> 16 & 0xff) + "." + (ip >>> 8 & 0xff) + "." + (ip & 0xff);
-        AnnounceRequest request = new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, event,
+        AnnounceRequest request = new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left < 0 ? 1 : left, event,
                 numwant < 0 ? -1 : numwant, true, false, ipText, key, null);
+        // an unknown amount left counts as a leecher, as an HTTP announce without left does
         return new Announce(request, url);
     }
 
@@ -216,13 +221,6 @@ public final class UdpTrackerCodec {
         }
         System.arraycopy(text, 0, out, 8, n);
         return 8 + n;
-    }
-
-    private static long nonNegative(long value, String field) {
-        if (value < 0) {
-            throw new TrackerRequestException(FailureReason.INVALID_NUMBER, field + " is negative: " + value);
-        }
-        return value;
     }
 
     static long getLong(byte[] d, int at) {

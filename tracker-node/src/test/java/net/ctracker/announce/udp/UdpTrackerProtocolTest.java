@@ -225,18 +225,26 @@ class UdpTrackerProtocolTest {
         long a = connect(alice);
         assertThat(errorText(send(UdpPackets.announce(a, 1, hash, 1, 9, 100, -1, 6001), alice, 6881), 1)).contains("unknown event 9");
         assertThat(errorText(send(UdpPackets.announce(a, 2, hash, 1, 0, 100, -1, 0), alice, 6881), 2)).contains("port");
-        assertThat(errorText(send(UdpPackets.announce(a, 3, hash, 1, 0, -1, -1, 6001), alice, 6881), 3)).contains("left is negative");
         assertThat(errorText(send(UdpPackets.scrape(a, 4), alice, 6881), 4)).contains("no info_hash");
         byte[][] many = new byte[75][];
         Arrays.fill(many, hash);
         assertThat(errorText(send(UdpPackets.scrape(a, 5, many), alice, 6881), 5)).contains("at most 74");
         assertThat(errorText(send(UdpPackets.announce(a, 6, hash, 1, 0, 100, -1, 6001, UdpPackets.urlData("/scrape")), alice, 6881), 6))
                 .contains("unknown path");
-        for (String reason : List.of("unknown_event", "invalid_port", "invalid_number", "missing_info_hash", "too_many_info_hashes", "unknown_path")) {
+        for (String reason : List.of("unknown_event", "invalid_port", "missing_info_hash", "too_many_info_hashes", "unknown_path")) {
             assertThat(registry.get("ctracker.request.errors").tag("reason", reason).counter().count()).as(reason).isEqualTo(1);
         }
-        assertThat(registry.get("ctracker.udp.requests").tag("type", "announce").tag("outcome", "error").counter().count()).isEqualTo(4);
+        assertThat(registry.get("ctracker.udp.requests").tag("type", "announce").tag("outcome", "error").counter().count()).isEqualTo(3);
         assertThat(store.peerCount()).isZero();
+    }
+
+    @Test
+    void anUnknownAmountLeftIsALeecher() {
+        byte[] hash = UdpPackets.hash(12);
+        byte[] reply = send(UdpPackets.announce(connect(alice), 1, hash, 1, UdpPackets.STARTED, -1, -1, 6001), alice, 6881);
+        assertThat(getInt(reply, 0)).isEqualTo(UdpTrackerCodec.ANNOUNCE);
+        assertThat(getInt(reply, 12)).as("leechers").isEqualTo(1);
+        assertThat(getInt(reply, 16)).as("seeders").isZero();
     }
 
     @Test
