@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ctracker.announce.AccessListFiles;
 import net.ctracker.announce.TrackerService;
@@ -93,12 +94,14 @@ public class PublicPortConfiguration {
 
     @Bean
     HttpsServerLifecycle httpsServer(TrackerProperties p, TrackerService service, @Value("${server.address:}") String address,
-                                     ScheduledExecutorService publicPortFileWatcher) {
+                                     ScheduledExecutorService publicPortFileWatcher, MeterRegistry registry) {
         TrackerProperties.Https https = p.https();
         if (!https.enabled()) {
             return new HttpsServerLifecycle(null);
         }
-        TlsFiles tls = new TlsFiles(https.certificate(), https.privateKey());
+        TlsFiles tls = new TlsFiles(https.certificate(), https.privateKey(), ok -> Counter.builder("ctracker.https.reloads")
+                .description("Reloads of the TLS certificate and key after a change, by outcome")
+                .tag("outcome", ok ? "ok" : "failed").register(registry).increment());
         watch(publicPortFileWatcher, "TLS certificate and key", tls::refresh);
         int workers = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
         var settings = new PublicHttpServer.Settings(address, https.port(), workers, (int) p.http().maxRequestLine().toBytes(),

@@ -37,16 +37,26 @@ public final class TlsFiles {
     private static final Pattern KEY = Pattern.compile(
             "-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
 
+    /** Told of every reload attempt of a changed pair. */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = ok -> { };
+
+        void reloaded(boolean ok);
+    }
+
     private final Path certificate;
     private final Path privateKey;
+    private final Observer observer;
     private volatile SslContext context;
     private List<FileTime> loaded;
     private List<FileTime> refused;
 
     /** Loads both files now; throws {@link IllegalArgumentException} naming the problem. */
-    public TlsFiles(Path certificate, Path privateKey) {
+    public TlsFiles(Path certificate, Path privateKey, Observer observer) {
         this.certificate = certificate;
         this.privateKey = privateKey;
+        this.observer = observer;
         try {
             loaded = versions();
             context = load();
@@ -76,11 +86,13 @@ public final class TlsFiles {
             loaded = now;
             refused = null;
             log.info("TLS certificate {} and key {} reloaded", certificate, privateKey);
+            observer.reloaded(true);
             return true;
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             refused = now;
             log.warn("TLS certificate {} and key {} not reloaded, the previous pair stays in force: {}",
                     certificate, privateKey, e.getMessage());
+            observer.reloaded(false);
             return false;
         }
     }

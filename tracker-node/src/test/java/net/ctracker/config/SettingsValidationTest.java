@@ -18,6 +18,9 @@ class SettingsValidationTest {
             "ctracker.trusted-proxies=10.0.0.0/99       | trusted-proxies",
             "ctracker.http.max-request-line=10B         | max-request-line",
             "ctracker.internal-port=70000               | internalPort",
+            "ctracker.udp.port=70000                    | port",
+            "ctracker.access.allow-list=/nonexistent/allow.txt | ctracker.access.allow-list",
+            "ctracker.https.certificate=/tmp/cert.pem   | ctracker.https.private-key",
     })
     void refusesToStart(String setting, String named) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)
