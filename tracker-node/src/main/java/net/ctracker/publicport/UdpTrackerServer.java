@@ -1,5 +1,6 @@
 package net.ctracker.publicport;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.util.ReferenceCountUtil;
@@ -80,9 +82,16 @@ public final class UdpTrackerServer implements AutoCloseable {
                 ch.pipeline().addLast(new Handler());
             }
         };
+        InetSocketAddress address = settings.bindAddress() == null || settings.bindAddress().isBlank()
+                ? new InetSocketAddress(settings.port())
+                : new InetSocketAddress(settings.bindAddress(), settings.port());
+        // an IPv4 address gets an IPv4 socket; no address, one dual-stack socket for both families
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address && !address.getAddress().isAnyLocalAddress()
+                ? SocketProtocolFamily.INET : null;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .channelFactory(() -> epoll ? (family == null ? new EpollDatagramChannel() : new EpollDatagramChannel(family))
+                        : (family == null ? new NioDatagramChannel() : new NioDatagramChannel(family)))
                 .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 512 * 1024))
                 .handler(perSocket);
@@ -93,9 +102,6 @@ public final class UdpTrackerServer implements AutoCloseable {
         } else {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER));
         }
-        InetSocketAddress address = settings.bindAddress() == null || settings.bindAddress().isBlank()
-                ? new InetSocketAddress(settings.port())
-                : new InetSocketAddress(settings.bindAddress(), settings.port());
         try {
             Channel first = bootstrap.bind(address).sync().channel();
             channels.add(first);
