@@ -172,7 +172,8 @@ public final class TrackerService {
         endpoint[address.length] = (byte) (request.port() >>> 8);
         endpoint[address.length + 1] = (byte) request.port();
         int numwant = request.numwant() < 0 ? settings.numwantDefault() : Math.min(request.numwant(), settings.numwantMax());
-        PeerSelection selection = SELECTIONS.get();
+        // peer ids go only into dictionary replies
+        PeerSelection selection = SELECTIONS.get().withPeerIds(!request.compact() && !request.noPeerId());
         AnnounceEvent event = request.event();
         store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), event, numwant, selection);
         if (event == AnnounceEvent.STOPPED
