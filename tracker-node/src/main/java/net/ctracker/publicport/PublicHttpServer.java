@@ -99,6 +99,7 @@ public final class PublicHttpServer implements AutoCloseable {
             if (epoll) {
                 // one listening socket per event loop (SO_REUSEPORT): the loop that accepts a
                 // connection serves it, so no connection is handed from thread to thread
+                InetSocketAddress group = new InetSocketAddress(address.getAddress(), ReusePortGuard.claim(address, false));
                 for (EventExecutor executor : workers) {
                     EventLoop loop = (EventLoop) executor;
                     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -108,9 +109,7 @@ public final class PublicHttpServer implements AutoCloseable {
                             .option(ChannelOption.SO_BACKLOG, 4096)
                             .option(EpollChannelOption.SO_REUSEPORT, true)
                             .childHandler(pipeline);
-                    Channel bound = bootstrap.bind(channels.isEmpty() ? address
-                            : new InetSocketAddress(address.getAddress(), port())).sync().channel();
-                    channels.add(bound);
+                    channels.add(bootstrap.bind(group).sync().channel());
                 }
             } else {
                 boss = new MultiThreadIoEventLoopGroup(1, io);

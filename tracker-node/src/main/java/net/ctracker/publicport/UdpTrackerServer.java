@@ -103,11 +103,8 @@ public final class UdpTrackerServer implements AutoCloseable {
             bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER));
         }
         try {
-            Channel first = bootstrap.bind(address).sync().channel();
-            channels.add(first);
-            // the others share the port the first one got (which matters when asked for port 0)
-            InetSocketAddress bound = new InetSocketAddress(address.getAddress(), ((InetSocketAddress) first.localAddress()).getPort());
-            for (int i = 1; i < sockets; i++) {
+            InetSocketAddress bound = epoll ? new InetSocketAddress(address.getAddress(), ReusePortGuard.claim(address, true)) : address;
+            for (int i = 0; i < sockets; i++) {
                 channels.add(bootstrap.bind(bound).sync().channel());
             }
         } catch (InterruptedException | RuntimeException e) {
