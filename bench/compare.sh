@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Announce throughput of the CTracker node against opentracker (Debian package), in one run.
+# The CTracker node against opentracker (Debian package), in one run: HTTP with one request per
+# connection, HTTP keep-alive, and UDP (BEP 15), each as a rate and as CPU time of the tracker
+# process per request served.
 #
-#   ./mvnw -q -DskipTests package          # the script builds nothing
+#   ./mvnw -q -DskipTests package          # the script builds nothing but the UDP load generator
 #   bash bench/compare.sh        # takes the build lock /tmp/ctracker-mvn.lock for the whole run,
 #                                # or runs as is under `flock /tmp/ctracker-mvn.lock bash bench/compare.sh`
 #
-# Starts opentracker (whitelist mode: the whitelist is the generated list of info hashes) and the
-# node from tracker-node/target/tracker-node.jar, both on 127.0.0.1, warms both up, then runs wrk
-# with bench/announce.lua for a fixed time against each with one request per connection, prints
-# both rates and node/opentracker, then the keep-alive rates. Every reply is checked by the Lua
-# script (status 200, no "failure reason", a peers key); the node's Prometheus counters are
-# checked as well. Stops everything it started.
+# Starts opentracker (whitelist mode, listen.tcp_udp: the whitelist is the generated list of info
+# hashes) and the node from tracker-node/target/tracker-node.jar, both on 127.0.0.1, warms both
+# up, then measures each mode in ROUNDS alternating runs (opentracker, node, opentracker, ...), so
+# that a burst of outside load hits both alike. HTTP load is wrk with bench/announce.lua, UDP load
+# is bench/udpload.c (compiled here with gcc): connect, then announces that vary info_hash,
+# peer_id, port and left. Every reply is checked by the load generator; the node's Prometheus
+# counters are checked as well.
 #
-# Settings (environment): SWARMS (10000), THREADS (2), CONNECTIONS (50), DURATION (15s, whole
-# seconds; the one-request-per-connection time is split into ROUNDS (3) alternating runs),
-# WARMUP (5s, opentracker), NODE_WARMUP (30s), NODE_HEAP (1g), NODE_ARGS (extra node arguments, e.g. --ctracker.http.worker-threads=1),
-# JAR (tracker-node/target/tracker-node.jar), KEEP_WORKDIR=1 to keep logs and the hash list.
+# CPU per request is (utime + stime) of the tracker process from /proc/PID/stat over the run,
+# divided by the successful requests the load generator counted: all of the process's threads
+# (the JVM's GC and JIT threads too) and the kernel work done on its behalf. Unlike a rate, it
+# does not depend on how the scheduler shares the cores between load generator and tracker.
+#
+# Settings (environment): SWARMS (10000), THREADS (2), CONNECTIONS (50), UDP_SOCKETS (50),
+# DURATION (15s per tracker and mode, whole seconds, split into ROUNDS (3) runs), WARMUP (5s,
+# opentracker), NODE_WARMUP (30s, a third each for keep-alive, close and UDP), NODE_HEAP (1g),
+# NODE_ARGS (extra node arguments, e.g. --ctracker.http.worker-threads=1), MODES ("close keepalive
+# udp"), JAR (tracker-node/target/tracker-node.jar), KEEP_WORKDIR=1 to keep logs and the hash list.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +33,9 @@ with_bench_lock "$0" "$@"
 SWARMS="${SWARMS:-10000}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-50}"
-DURATION="${DURATION:-15s}"   # per tracker and mode; split into ROUNDS for the close runs
+UDP_SOCKETS="${UDP_SOCKETS:-50}"
+MODES="${MODES:-close keepalive udp}"
+DURATION="${DURATION:-15s}"   # per tracker and mode; split into ROUNDS
 ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-5s}"
 # the JVM needs longer: on 2 shared cores C2 took 15-30 s to compile the request path
@@ -33,8 +44,8 @@ NODE_HEAP="${NODE_HEAP:-1g}"
 JAR="${JAR:-$ROOT/tracker-node/target/tracker-node.jar}"
 LUA="$ROOT/bench/announce.lua"
 
-for tool in wrk opentracker java curl; do
-    command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (apt-get install -y wrk opentracker)" >&2; exit 2; }
+for tool in wrk opentracker java curl gcc; do
+    command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (apt-get install -y wrk opentracker gcc)" >&2; exit 2; }
 done
 [[ -f "$JAR" ]] || { echo "compare.sh: $JAR missing; build it first: ./mvnw -q -DskipTests package" >&2; exit 2; }
 
@@ -49,8 +60,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+free_port() { # free for TCP and UDP alike
+    python3 -c '
+import socket
+while True:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        u.close(); t.close()'
+}
+
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ticks() { # pid -> utime + stime in clock ticks (fields 14 and 15; the name in field 2 has no spaces here)
+    awk '{print $14 + $15, $14, $15}' "/proc/$1/stat"
 }
 
 wait_http() { # url, what, pid
@@ -86,6 +112,7 @@ NODE_PORT="$(free_port)"
 INTERNAL_PORT="$(free_port)"
 java -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" -XX:+UseParallelGC -jar "$WORK/tracker-node.jar" \
     --server.port="$NODE_PORT" --server.address=127.0.0.1 --ctracker.internal-port="$INTERNAL_PORT" \
+    --ctracker.udp.port="$NODE_PORT" \
     --logging.level.root=WARN ${NODE_ARGS:-} > "$WORK/node.log" 2>&1 &
 NODE_PID=$!
 
@@ -104,66 +131,97 @@ for name in opentracker node; do
     fi
 done
 
-run_wrk() { # label, port, mode, duration -> prints the wrk output, sets RATE and CHECK
-    local out
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4" --timeout 5s -s "$LUA" "http://127.0.0.1:$2" -- "$HASHES" "$3" 2>&1)"
-    echo "$out" > "$WORK/wrk-$1.txt"
-    RATE="$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")"
-    CHECK="$(grep '^announce.lua:' <<< "$out" || true)"
-    local ok fail bad nopeers
-    ok="$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$CHECK")"
-    fail="$(sed -n 's/.* failure_reason=\([0-9]*\).*/\1/p' <<< "$CHECK")"
-    bad="$(sed -n 's/.* non_200=\([0-9]*\).*/\1/p' <<< "$CHECK")"
-    nopeers="$(sed -n 's/.* no_peers_key=\([0-9]*\).*/\1/p' <<< "$CHECK")"
-    printf '  %-28s %10s req/s   %s\n' "$1" "${RATE:-?}" "${CHECK#announce.lua: }"
-    if [[ -z "$RATE" || -z "$ok" || "$ok" == 0 || "$fail" != 0 || "$bad" != 0 || "$nopeers" != 0 ]]; then
-        echo "compare.sh: $1: not every reply was a successful announce; wrk output:" >&2
+gcc -O2 -o "$WORK/udpload" "$ROOT/bench/udpload.c"
+
+# run_load label pid port mode duration: runs wrk (close, keepalive) or udpload (udp) against
+# the tracker on port, checks every reply, and sets OK (successful requests), TICKS, UTICKS, STICKS
+# (the tracker's CPU over the run) and RATE; prints one line.
+run_load() {
+    local label=$1 pid=$2 port=$3 mode=$4 duration=$5 out before after
+    read -r -a before < <(cpu_ticks "$pid")
+    if [[ $mode == udp ]]; then
+        out="$("$WORK/udpload" 127.0.0.1 "$port" "${duration%s}" "$HASHES" "$UDP_SOCKETS" 2>&1)" || true
+    else
+        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s -s "$LUA" "http://127.0.0.1:$port" -- "$HASHES" "$mode" 2>&1)"
+    fi
+    read -r -a after < <(cpu_ticks "$pid")
+    echo "$out" > "$WORK/load-$label.txt"
+    TICKS=$((after[0] - before[0])); UTICKS=$((after[1] - before[1])); STICKS=$((after[2] - before[2]))
+    local check fail=0
+    if [[ $mode == udp ]]; then
+        check="$(grep '^udpload:' <<< "$out" || true)"
+        OK="$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$check")"
+        RATE="$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<< "$check")"
+        [[ "$(sed -n 's/.* errors=\([0-9]*\).*/\1/p' <<< "$check")" == 0 && "$(sed -n 's/.* bad=\([0-9]*\).*/\1/p' <<< "$check")" == 0 ]] || fail=1
+    else
+        check="$(grep '^announce.lua:' <<< "$out" || true)"
+        OK="$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$check")"
+        RATE="$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")"
+        [[ "$(sed -n 's/.* failure_reason=\([0-9]*\).*/\1/p' <<< "$check")" == 0 && "$(sed -n 's/.* non_200=\([0-9]*\).*/\1/p' <<< "$check")" == 0 \
+            && "$(sed -n 's/.* no_peers_key=\([0-9]*\).*/\1/p' <<< "$check")" == 0 ]] || fail=1
+    fi
+    if [[ -z "$OK" || "$OK" == 0 || -z "$RATE" || $fail == 1 ]]; then
+        echo "compare.sh: $label: not every reply was a successful announce; load generator output:" >&2
         echo "$out" >&2
         exit 1
     fi
+    printf '  %-26s %9.0f req/s   cpu %6.2f us/req (user %5.2f, sys %5.2f)   %s\n' "$label" "$RATE" \
+        "$(us_per "$TICKS" "$OK")" "$(us_per "$UTICKS" "$OK")" "$(us_per "$STICKS" "$OK")" "${check#*: }"
 }
 
-echo "CTracker node vs opentracker: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS, $DURATION per tracker and mode, $(nproc) cores, $(date -u +%FT%TZ)"
+us_per() { # ticks requests -> microseconds of CPU per request
+    awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}'
+}
+
+echo "CTracker node vs opentracker: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS, udpload $UDP_SOCKETS sockets, $DURATION per tracker and mode, $(nproc) cores, $(date -u +%FT%TZ)"
 echo "warm-up (opentracker $WARMUP, node $NODE_WARMUP):"
-run_wrk warmup-opentracker "$OT_PORT" close "$WARMUP"
-# half with keep-alive (many requests quickly, so C2 compiles the request path), half with
-# connections closed (the accept and close path)
-HALF="$(awk -v d="${NODE_WARMUP%s}" 'BEGIN {printf "%ds", (d / 2 < 1 ? 1 : d / 2)}')"
-run_wrk warmup-node-keepalive "$NODE_PORT" keepalive "$HALF"
-run_wrk warmup-node-close "$NODE_PORT" close "$HALF"
+run_load warmup-opentracker "$OT_PID" "$OT_PORT" close "$WARMUP"
+# a third each with keep-alive (many requests quickly, so C2 compiles the request path), with
+# connections closed (the accept and close path) and over UDP
+THIRD="$(awk -v d="${NODE_WARMUP%s}" 'BEGIN {printf "%ds", (d / 3 < 1 ? 1 : d / 3)}')"
+run_load warmup-node-keepalive "$NODE_PID" "$NODE_PORT" keepalive "$THIRD"
+run_load warmup-node-close "$NODE_PID" "$NODE_PORT" close "$THIRD"
+run_load warmup-node-udp "$NODE_PID" "$NODE_PORT" udp "$THIRD"
 
-# The cores are shared with other work that the build lock does not stop, so the measured time
-# is split into ROUNDS alternating runs: a burst of outside load then hits both trackers alike.
-# Rates are the mean over the rounds; the per-round ratios show the spread.
 SLICE="$(awk -v d="${DURATION%s}" -v r="$ROUNDS" 'BEGIN {printf "%ds", (d / r < 1 ? 1 : d / r)}')"
-echo "measured, one request per connection (Connection: close), $ROUNDS rounds of $SLICE each:"
-OT_SUM=0; NODE_SUM=0; RATIOS=""
-for ((round = 1; round <= ROUNDS; round++)); do
-    run_wrk "opentracker-close-$round" "$OT_PORT" close "$SLICE"; ot="$RATE"
-    run_wrk "node-close-$round" "$NODE_PORT" close "$SLICE"; nd="$RATE"
-    OT_SUM="$(awk -v a="$OT_SUM" -v b="$ot" 'BEGIN {print a + b}')"
-    NODE_SUM="$(awk -v a="$NODE_SUM" -v b="$nd" 'BEGIN {print a + b}')"
-    RATIOS="$RATIOS $(awk -v a="$nd" -v b="$ot" 'BEGIN {printf "%.2f", a / b}')"
+declare -A SUM_OK SUM_TICKS SUM_U SUM_S SUM_RATE
+RESULTS=()
+for mode in $MODES; do
+    echo "measured, $mode, $ROUNDS rounds of $SLICE each:"
+    for name in opentracker node; do SUM_OK[$name]=0; SUM_TICKS[$name]=0; SUM_U[$name]=0; SUM_S[$name]=0; SUM_RATE[$name]=0; done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for name in opentracker node; do
+            pid=$OT_PID; port=$OT_PORT
+            [[ $name == node ]] && { pid=$NODE_PID; port=$NODE_PORT; }
+            run_load "$name-$mode-$round" "$pid" "$port" "$mode" "$SLICE"
+            SUM_OK[$name]=$((SUM_OK[$name] + OK)); SUM_TICKS[$name]=$((SUM_TICKS[$name] + TICKS))
+            SUM_U[$name]=$((SUM_U[$name] + UTICKS)); SUM_S[$name]=$((SUM_S[$name] + STICKS))
+            SUM_RATE[$name]="$(awk -v a="${SUM_RATE[$name]}" -v b="$RATE" 'BEGIN {print a + b}')"
+        done
+    done
+    nd_cpu="$(us_per "${SUM_TICKS[node]}" "${SUM_OK[node]}")"; ot_cpu="$(us_per "${SUM_TICKS[opentracker]}" "${SUM_OK[opentracker]}")"
+    goal=""; [[ $mode == close ]] && goal=" (goal <= 1.4)"; [[ $mode == udp ]] && goal=" (goal <= 1.5)"
+    RESULTS+=("$(printf 'RESULT %-9s node %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); opentracker %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); node/opentracker cpu per request %s%s, rate %s' \
+        "$mode" "$(awk -v s="${SUM_RATE[node]}" -v r="$ROUNDS" 'BEGIN {print s / r}')" "$nd_cpu" \
+        "$(us_per "${SUM_U[node]}" "${SUM_OK[node]}")" "$(us_per "${SUM_S[node]}" "${SUM_OK[node]}")" \
+        "$(awk -v s="${SUM_RATE[opentracker]}" -v r="$ROUNDS" 'BEGIN {print s / r}')" "$ot_cpu" \
+        "$(us_per "${SUM_U[opentracker]}" "${SUM_OK[opentracker]}")" "$(us_per "${SUM_S[opentracker]}" "${SUM_OK[opentracker]}")" \
+        "$(awk -v a="$nd_cpu" -v b="$ot_cpu" 'BEGIN {printf "%.2f", a / b}')" "$goal" \
+        "$(awk -v a="${SUM_RATE[node]}" -v b="${SUM_RATE[opentracker]}" 'BEGIN {printf "%.2f", a / b}')")")
 done
-OT_CLOSE="$(awk -v s="$OT_SUM" -v r="$ROUNDS" 'BEGIN {printf "%.0f", s / r}')"
-NODE_CLOSE="$(awk -v s="$NODE_SUM" -v r="$ROUNDS" 'BEGIN {printf "%.0f", s / r}')"
 
-echo "measured, keep-alive:"
-run_wrk node-keepalive "$NODE_PORT" keepalive "$DURATION"; NODE_KA="$RATE"
-run_wrk opentracker-keepalive "$OT_PORT" keepalive "$DURATION"; OT_KA="$RATE"
-
-# the node's own count of announces: errors must be zero, ok must cover what wrk saw
+# the node's own count of announces: errors must be zero
 PROM="$(curl -s --max-time 5 "http://127.0.0.1:$INTERNAL_PORT/actuator/prometheus")"
 NODE_OK="$(awk '/^ctracker_announces_total\{.*outcome="ok"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
 NODE_ERR="$(awk '/^ctracker_announces_total\{.*outcome="error"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
 NODE_SWARMS="$(awk '/^ctracker_swarms / {printf "%d", $2}' <<< "$PROM")"
 NODE_PEERS="$(awk '/^ctracker_(seeders|leechers) / {s += $2} END {printf "%d", s}' <<< "$PROM")"
-echo "node counters: announces ok=$NODE_OK error=$NODE_ERR, swarms=$NODE_SWARMS, peers=$NODE_PEERS"
+UDP_SHED="$(awk '/^ctracker_udp_shed_total/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
+echo "node counters: announces ok=$NODE_OK error=$NODE_ERR, swarms=$NODE_SWARMS, peers=$NODE_PEERS, udp shed=$UDP_SHED"
 if [[ "$NODE_ERR" != 0 ]]; then
     echo "compare.sh: the node counted $NODE_ERR failed announces" >&2
     exit 1
 fi
-
 echo
-echo "RESULT one-request-per-connection: node $NODE_CLOSE req/s, opentracker $OT_CLOSE req/s, ratio $(awk -v a="$NODE_CLOSE" -v b="$OT_CLOSE" 'BEGIN {printf "%.2f", a / b}') (goal >= 0.70; per round:$RATIOS)"
-echo "RESULT keep-alive: node $NODE_KA req/s; opentracker $OT_KA req/s (opentracker closes the connection after every reply, so wrk reconnects: its keep-alive figure is a one-request-per-connection figure too)"
+printf '%s\n' "${RESULTS[@]}"
+echo "(opentracker closes every HTTP connection after its reply, so its keepalive figure is one request per connection too)"

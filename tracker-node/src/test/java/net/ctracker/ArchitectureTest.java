@@ -77,6 +77,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void udpTrackerProtocolIsPlainJavaWithTimeAndRandomnessAsParameters() {
+        noClasses().that().resideInAPackage("net.ctracker.announce.udp..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.springframework..", "io.micrometer..", "io.netty..", "java.nio.channels..",
+                        "net.ctracker.config..", "net.ctracker.metrics..", "net.ctracker.publicport..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.DatagramSocket")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callConstructor(java.util.Random.class)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
+                .because("the BEP 15 codec and connection IDs are tested without sockets or clocks")
+                .check(classes);
+    }
+
+    @Test
     void overlayKeepsOffTheNetworkApiEntirely() {
         noClasses().that().resideInAnyPackage("net.ctracker.overlay..", "net.ctracker.time..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.net..")

@@ -22,7 +22,9 @@ public enum FailureReason {
     FULL_SCRAPE_DISABLED("full scrape is disabled: name at least one info_hash"),
     REQUEST_TOO_LARGE("request line or headers too long"),
     BAD_REQUEST("malformed HTTP request"),
-    METHOD_NOT_ALLOWED("only GET is supported");
+    METHOD_NOT_ALLOWED("only GET is supported"),
+    INFO_HASH_NOT_ALLOWED("torrent not served by this tracker (its info_hash is not allowed here)"),
+    UNKNOWN_PATH("unknown path: announce to /announce");
 
     private final String message;
 

@@ -38,4 +38,8 @@ public interface RequestObserver {
 
     /** A request refused before it reached announce or scrape (bad HTTP, oversized, wrong method). */
     void rejected(FailureReason reason);
+
+    /** An info hash was checked against the access list (only when one is configured). */
+    default void accessChecked(boolean permitted) {
+    }
 }

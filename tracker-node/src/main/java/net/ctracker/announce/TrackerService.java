@@ -67,6 +67,7 @@ public final class TrackerService {
     private final RequestObserver metrics;
     private final LongSupplier nanoClock;
     private volatile RemotePeers remote = RemotePeers.NONE;
+    private volatile AccessList access = AccessList.OPEN;
 
     /** @param nanoClock monotonic nanoseconds for request latencies ({@code System::nanoTime} in production) */
     public TrackerService(SwarmStore store, Settings settings, RequestObserver metrics, LongSupplier nanoClock) {
@@ -79,6 +80,11 @@ public final class TrackerService {
     /** Joins this node's answers to the cluster's (set once the overlay is up). */
     public void setRemotePeers(RemotePeers remote) {
         this.remote = remote == null ? RemotePeers.NONE : remote;
+    }
+
+    /** The info hashes served from now on (allow and deny lists); refused hashes are never stored. */
+    public void setAccessList(AccessList access) {
+        this.access = access == null ? AccessList.OPEN : access;
     }
 
     public Settings settings() {
@@ -154,13 +160,24 @@ public final class TrackerService {
      */
     public void announce(AnnounceRequest request, InetAddress client, AnnounceOutcome outcome) {
         long start = nanoClock.getAsLong();
+        AccessList access = this.access;
+        if (!access.isOpen()) {
+            boolean permitted = access.permits(request.infoHash());
+            metrics.accessChecked(permitted);
+            if (!permitted) {
+                metrics.announceFailed(request.event(), FailureReason.INFO_HASH_NOT_ALLOWED, nanoClock.getAsLong() - start);
+                outcome.refused(FailureReason.INFO_HASH_NOT_ALLOWED, FailureReason.INFO_HASH_NOT_ALLOWED.message());
+                return;
+            }
+        }
         byte[] address = client.getAddress();
         byte[] endpoint = new byte[address.length + 2];
         System.arraycopy(address, 0, endpoint, 0, address.length);
         endpoint[address.length] = (byte) (request.port() >>> 8);
         endpoint[address.length + 1] = (byte) request.port();
         int numwant = request.numwant() < 0 ? settings.numwantDefault() : Math.min(request.numwant(), settings.numwantMax());
-        PeerSelection selection = SELECTIONS.get();
+        // peer ids go only into dictionary replies
+        PeerSelection selection = SELECTIONS.get().withPeerIds(!request.compact() && !request.noPeerId());
         AnnounceEvent event = request.event();
         store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), event, numwant, selection);
         if (event == AnnounceEvent.STOPPED
@@ -211,12 +228,27 @@ public final class TrackerService {
      */
     public void scrape(List<InfoHash> hashes, ScrapeOutcome outcome) {
         long start = nanoClock.getAsLong();
+        AccessList access = this.access;
+        if (!access.isOpen()) {
+            for (InfoHash h : hashes) {
+                boolean permitted = access.permits(h);
+                metrics.accessChecked(permitted);
+                if (!permitted) {
+                    metrics.scrapeFailed(FailureReason.INFO_HASH_NOT_ALLOWED, nanoClock.getAsLong() - start);
+                    outcome.refused(FailureReason.INFO_HASH_NOT_ALLOWED, FailureReason.INFO_HASH_NOT_ALLOWED.message());
+                    return;
+                }
+            }
+        }
         List<SwarmCounts> counts = new ArrayList<>(hashes.size());
         if (hashes.isEmpty()) {
             List<InfoHash> all = new ArrayList<>();
             store.forEachSwarm((h, c) -> {
-                all.add(h);
-                counts.add(c);
+                // swarms held from before a list change are not shown
+                if (access.permits(h)) {
+                    all.add(h);
+                    counts.add(c);
+                }
             });
             outcome.answered(all, counts);
             metrics.scraped(nanoClock.getAsLong() - start);
@@ -232,6 +264,16 @@ public final class TrackerService {
             outcome.answered(hashes, counts);
             metrics.scraped(nanoClock.getAsLong() - start);
         }
+    }
+
+    /** Counts an announce that another front end (UDP) refused before it reached {@link #announce}. */
+    public void announceRefused(FailureReason reason) {
+        metrics.announceFailed(null, reason, 0);
+    }
+
+    /** Counts a scrape that another front end (UDP) refused before it reached {@link #scrape}. */
+    public void scrapeRefused(FailureReason reason) {
+        metrics.scrapeFailed(reason, 0);
     }
 
     /** This thread's reply writer, emptied. */

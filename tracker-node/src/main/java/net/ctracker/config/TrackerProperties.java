@@ -1,6 +1,7 @@
 package net.ctracker.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,7 +36,10 @@ public record TrackerProperties(
         @DefaultValue Store store,
         @DefaultValue Scrape scrape,
         @DefaultValue Http http,
-        @DefaultValue List<String> trustedProxies) {
+        @DefaultValue List<String> trustedProxies,
+        @DefaultValue Udp udp,
+        @DefaultValue Access access,
+        @DefaultValue Https https) {
 
     public TrackerProperties {
         inRange("ctracker.internal-port", internalPort, 0, 65535);
@@ -119,6 +123,37 @@ public record TrackerProperties(
             if (maxHeaderSize.toBytes() < 256 || maxHeaderSize.toBytes() > 1 << 20) {
                 throw new IllegalArgumentException("ctracker.http.max-header-size must be between 256B and 1MB");
             }
+        }
+    }
+
+    /** The UDP tracker (BEP 15). No port: the same number as {@code server.port}; 0 turns UDP off. */
+    public record Udp(Integer port) {
+        public Udp {
+            if (port != null) {
+                inRange("ctracker.udp.port", port, 0, 65535);
+            }
+        }
+    }
+
+    /** Info-hash access lists: files of 40-hex-digit hashes, re-read when they change. */
+    public record Access(Path allowList, Path denyList) {
+    }
+
+    /** HTTPS for announce and scrape, served when both PEM files are set. */
+    public record Https(
+            @DefaultValue("8443") int port,
+            Path certificate,
+            Path privateKey) {
+
+        public Https {
+            inRange("ctracker.https.port", port, 0, 65535);
+            if ((certificate == null) != (privateKey == null)) {
+                throw new IllegalArgumentException("ctracker.https.certificate and ctracker.https.private-key go together: set both or neither");
+            }
+        }
+
+        public boolean enabled() {
+            return certificate != null;
         }
     }
 

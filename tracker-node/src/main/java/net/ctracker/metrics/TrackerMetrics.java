@@ -32,6 +32,8 @@ public final class TrackerMetrics implements RequestObserver {
     private final Map<FailureReason, Counter> errors = new EnumMap<>(FailureReason.class);
     private final Timer announceLatency;
     private final Timer scrapeLatency;
+    private final Counter accessAllowed;
+    private final Counter accessRefused;
 
     public TrackerMetrics(MeterRegistry registry, SwarmStore store) {
         for (AnnounceEvent e : AnnounceEvent.values()) {
@@ -46,6 +48,10 @@ public final class TrackerMetrics implements RequestObserver {
                     .description("Requests answered with a failure reason, by reason")
                     .tag("reason", r.label()).register(registry));
         }
+        accessAllowed = Counter.builder("ctracker.access.checks").description("Info hashes checked against the access list, by outcome")
+                .tag("outcome", "allowed").register(registry);
+        accessRefused = Counter.builder("ctracker.access.checks").description("Info hashes checked against the access list, by outcome")
+                .tag("outcome", "refused").register(registry);
         announceLatency = latency(registry, "announce");
         scrapeLatency = latency(registry, "scrape");
         Gauge.builder("ctracker.swarms", store, SwarmStore::swarmCount).description("Swarms held by this node").register(registry);
@@ -88,6 +94,11 @@ public final class TrackerMetrics implements RequestObserver {
     @Override
     public void rejected(FailureReason reason) {
         errors.get(reason).increment();
+    }
+
+    @Override
+    public void accessChecked(boolean permitted) {
+        (permitted ? accessAllowed : accessRefused).increment();
     }
 
     private static Counter announces(MeterRegistry registry, String event, String outcome) {

@@ -1,13 +1,9 @@
 package net.ctracker.publicport;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -15,14 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import net.ctracker.announce.AnnounceResponseWriter;
@@ -69,7 +59,7 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
             service.refuse(reason, (status, body) -> {
                 // the client may still be sending: half-close so the reply is not lost to a reset;
                 // the decoder discards whatever else arrives, and the idle timeout ends the rest
-                ChannelFuture written = write(ctx, HttpResponseStatus.OK, body.buffer(), body.length(), true);
+                ChannelFuture written = write(ctx, false, body.buffer(), body.length(), true);
                 written.addListener(f -> {
                     if (ctx.channel() instanceof DuplexChannel duplex) {
                         duplex.shutdownOutput();
@@ -90,9 +80,9 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
             service.handle(request.method().name(), uri, peer, name -> request.headers().get(name), (status, body) -> {
                 replied[0] = true;
                 if (status == 404) {
-                    write(ctx, HttpResponseStatus.NOT_FOUND, NOT_FOUND, NOT_FOUND.length, keepAlive);
+                    write(ctx, true, NOT_FOUND, NOT_FOUND.length, keepAlive);
                 } else {
-                    write(ctx, HttpResponseStatus.OK, body.buffer(), body.length(), keepAlive);
+                    write(ctx, false, body.buffer(), body.length(), keepAlive);
                 }
             });
         } catch (RuntimeException e) {
@@ -101,21 +91,13 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
             if (!replied[0]) {
                 BencodeWriter out = new BencodeWriter();
                 AnnounceResponseWriter.failure(out, "internal tracker error");
-                write(ctx, HttpResponseStatus.OK, out.buffer(), out.length(), keepAlive);
+                write(ctx, false, out.buffer(), out.length(), keepAlive);
             }
         }
     }
 
-    private static ChannelFuture write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, int length, boolean keepAlive) {
-        ByteBuf content = ctx.alloc().buffer(length).writeBytes(body, 0, length);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        ChannelFuture written = ctx.writeAndFlush(response);
+    private static ChannelFuture write(ChannelHandlerContext ctx, boolean notFound, byte[] body, int length, boolean keepAlive) {
+        ChannelFuture written = ctx.writeAndFlush(HttpResponses.encode(ctx.alloc(), notFound, body, length, keepAlive));
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
@@ -123,22 +105,7 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress clientOf(ChannelHandlerContext ctx) {
-        InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        if (address instanceof Inet6Address v6) {
-            byte[] b = v6.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = b[i] == 0;
-            }
-            if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-                try {
-                    return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return address;
+        return PeerAddresses.unmapped(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
     }
 
     @Override

@@ -8,6 +8,8 @@ final class Swarm {
 
     final PeerTable[] tables = new PeerTable[4];
     int downloaded;
+    /** The tick at which the store last moved this swarm to the end of its stripe's order. */
+    int touchedTick;
 
     static int index(int addressLength, boolean seeder) {
         return (addressLength == 4 ? 0 : 2) + (seeder ? 1 : 0);

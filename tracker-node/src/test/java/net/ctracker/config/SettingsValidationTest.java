@@ -25,6 +25,9 @@ class SettingsValidationTest {
             "ctracker.overlay.ping-period=0s            | ctracker.overlay.ping-period must be positive",
             "ctracker.internal-address=no.such.host.invalid | ctracker.internal-address",
             "ctracker.cluster-secret-file=/no/such/file | ctracker.cluster-secret-file: cannot read /no/such/file",
+            "ctracker.udp.port=70000                    | ctracker.udp.port must be between 0 and 65535",
+            "ctracker.access.allow-list=/nonexistent/allow.txt | ctracker.access.allow-list",
+            "ctracker.https.certificate=/tmp/cert.pem   | ctracker.https.private-key",
     })
     void refusesToStart(String setting, String named) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)

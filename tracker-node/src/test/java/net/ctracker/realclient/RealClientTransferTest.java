@@ -101,8 +101,29 @@ class RealClientTransferTest {
         // application.properties (server.port=6969) would override
         node = startNode(List.of());
         int trackerPort = node.getBean(PublicServerLifecycle.class).port();
-        transfer(trackerPort, trackerPort);
+        transfer(trackerPort, trackerPort, 0);
         assertThat(startedAnnounces(node)).as("announces with event=started").isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * The same over the UDP tracker protocol (BEP 15): a {@code udp://} announce URL. aria2c speaks
+     * UDP to trackers only with its DHT on; with no other node on loopback its DHT finds no one, so
+     * the two clients still meet only through the tracker. qBittorrent (libtorrent) also sends the
+     * URL path as a BEP 41 option.
+     */
+    @Test
+    void aria2SeedsAndQbittorrentDownloadsThroughTheUdpTracker() throws Exception {
+        int udpPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+            udpPort = probe.getLocalPort();
+        }
+        node = startNode(List.of("--ctracker.udp.port=" + udpPort));
+        int trackerPort = node.getBean(PublicServerLifecycle.class).port();
+        transfer(trackerPort, trackerPort, udpPort);
+        assertThat(startedAnnounces(node)).as("announces with event=started").isGreaterThanOrEqualTo(2);
+        var registry = node.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(registry.get("ctracker.udp.requests").tag("type", "announce").tag("outcome", "ok").counter().count())
+                .as("both announced over UDP").isGreaterThanOrEqualTo(2);
     }
 
     /**
@@ -121,7 +142,7 @@ class RealClientTransferTest {
                 .until(() -> second.getBean(net.ctracker.overlay.LocalNode.class).node().snapshot().joined());
         int a = node.getBean(PublicServerLifecycle.class).port();
         int b = second.getBean(PublicServerLifecycle.class).port();
-        transfer(a, b);
+        transfer(a, b, 0);
         assertThat(startedAnnounces(node)).as("aria2c announced at node A").isGreaterThanOrEqualTo(1);
         assertThat(startedAnnounces(second)).as("qBittorrent announced at node B").isGreaterThanOrEqualTo(1);
     }
@@ -134,8 +155,12 @@ class RealClientTransferTest {
         return new SpringApplicationBuilder(TrackerNodeApplication.class).run(args.toArray(String[]::new));
     }
 
-    /** aria2c seeds through the tracker at {@code seedPort}, qbittorrent-nox downloads through {@code leechPort}. */
-    private void transfer(int seedPort, int leechPort) throws Exception {
+    /**
+     * aria2c seeds through the tracker at {@code seedPort}, qbittorrent-nox downloads through
+     * {@code leechPort} (HTTP ports, also used to scrape); with {@code udpPort} set, both announce to
+     * one node over UDP on that port instead.
+     */
+    private void transfer(int seedPort, int leechPort, int udpPort) throws Exception {
         Path seedDir = Files.createDirectories(dir.resolve("seed"));
         Path downloadDir = Files.createDirectories(dir.resolve("download"));
         Path home = Files.createDirectories(dir.resolve("home"));
@@ -147,7 +172,7 @@ class RealClientTransferTest {
 
         Path torrent = dir.resolve("payload.torrent");
         run(home, Duration.ofSeconds(30), "mktorrent", "-p", "-l", "18",
-                "-a", "http://127.0.0.1:" + seedPort + "/announce",
+                "-a", udpPort > 0 ? "udp://127.0.0.1:" + udpPort + "/announce" : "http://127.0.0.1:" + seedPort + "/announce",
                 "-o", torrent.toString(), original.toString());
         byte[] infoHash = infoHashOf(Files.readAllBytes(torrent));
         Path leechTorrent = torrent;
@@ -160,13 +185,21 @@ class RealClientTransferTest {
         }
 
         // seeder: aria2c verifies the file it has, then announces left=0 and stays a seeder
-        start(home, dir.resolve("aria2c.log"), "aria2c", "--no-conf=true",
-                "--enable-dht=false", "--enable-dht6=false", "--enable-peer-exchange=false",
+        List<String> aria2 = new ArrayList<>(List.of("aria2c", "--no-conf=true",
+                "--enable-dht6=false", "--enable-peer-exchange=false",
                 "--bt-enable-lpd=false", "--disable-ipv6=true", "--interface=127.0.0.1",
                 // a range, not a probed port: aria2c binds the first one free, so nothing can take it meanwhile
                 "--listen-port=20000-40000", "--check-integrity=true", "--bt-seed-unverified=false",
                 "--seed-ratio=0.0", "--bt-stop-timeout=0", "--file-allocation=none",
-                "--console-log-level=notice", "--summary-interval=0", "--dir=" + seedDir, torrent.toString());
+                "--console-log-level=notice", "--summary-interval=0", "--dir=" + seedDir));
+        if (udpPort > 0) {
+            aria2.addAll(List.of("--enable-dht=true", "--dht-listen-port=40001-50000",
+                    "--dht-file-path=" + dir.resolve("aria2-dht.dat")));
+        } else {
+            aria2.add("--enable-dht=false");
+        }
+        aria2.add(torrent.toString());
+        start(home, dir.resolve("aria2c.log"), aria2.toArray(String[]::new));
         // the leecher's node counts the seeder: the swarm's root holds it, wherever that is
         await("aria2c registered as a seeder").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(scrape(leechPort, infoHash)[0]).isEqualTo(1));
@@ -327,6 +360,10 @@ class RealClientTransferTest {
     }
 
     // ---- helpers ----
+
+    static boolean onPathOf(String binary) {
+        return onPath(binary);
+    }
 
     private static boolean onPath(String binary) {
         String path = System.getenv("PATH");

@@ -1,0 +1,203 @@
+package net.ctracker.config;
+
+import java.security.SecureRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.ctracker.announce.AccessListFiles;
+import net.ctracker.announce.TrackerService;
+import net.ctracker.announce.udp.ConnectionIds;
+import net.ctracker.announce.udp.UdpTrackerProtocol;
+import net.ctracker.metrics.AccessListMetrics;
+import net.ctracker.metrics.UdpMetrics;
+import net.ctracker.publicport.PublicHttpServer;
+import net.ctracker.publicport.TlsFiles;
+import net.ctracker.publicport.UdpTrackerServer;
+import net.ctracker.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The rest of the public port: the UDP tracker ({@code ctracker.udp.*}), HTTPS
+ * ({@code ctracker.https.*}) and the info-hash access lists ({@code ctracker.access.*}). Files that
+ * are re-read when they change (lists, certificate and key) are looked at once a second.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PublicPortConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublicPortConfiguration.class);
+    /** How often the list, certificate and key files are checked for changes. */
+    static final long FILE_CHECK_MILLIS = 1000;
+    /** A connection ID is valid for one to two of these windows (BEP 15: at least 1, at most 2 minutes). */
+    static final long CONNECTION_ID_WINDOW_MILLIS = 60_000;
+    /** UDP answers that may wait on other nodes at once; beyond this new requests are shed. */
+    static final int UDP_MAX_PENDING = 4096;
+    /** Asked of the kernel for each UDP socket; it caps this at net.core.rmem_max. */
+    static final int UDP_RECEIVE_BUFFER = 4 << 20;
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService publicPortFileWatcher() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "public-port-files");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The allow/deny lists, when one is configured; their reloads are watched. */
+    @Bean
+    AccessListsInForce accessLists(TrackerProperties p, TrackerService service, MeterRegistry registry,
+                                   ScheduledExecutorService publicPortFileWatcher) {
+        TrackerProperties.Access a = p.access();
+        if (a.allowList() == null && a.denyList() == null) {
+            return new AccessListsInForce(null);
+        }
+        AccessListMetrics[] metrics = new AccessListMetrics[1];
+        AccessListFiles files = new AccessListFiles(a.allowList(), a.denyList(),
+                (kind, ok, size) -> metrics[0].reloaded(kind, ok, size));
+        metrics[0] = new AccessListMetrics(registry, files.current().allowSize(), files.current().denySize());
+        service.setAccessList(files.current());
+        watch(publicPortFileWatcher, "access lists", () -> {
+            if (files.refresh()) {
+                service.setAccessList(files.current());
+            }
+        });
+        return new AccessListsInForce(files);
+    }
+
+    /** The access list files in force (null files: every info hash is served). */
+    public record AccessListsInForce(AccessListFiles files) {
+    }
+
+    @Bean
+    UdpServerLifecycle udpServer(TrackerProperties p, TrackerService service, MeterRegistry registry, Clock clock,
+                                 @Value("${server.port:6969}") int httpPort, @Value("${server.address:}") String address) {
+        int port = p.udp().port() != null ? p.udp().port() : httpPort;
+        if (port == 0) {
+            return new UdpServerLifecycle(null);
+        }
+        UdpMetrics metrics = new UdpMetrics(registry);
+        UdpTrackerProtocol protocol = new UdpTrackerProtocol(service,
+                new ConnectionIds(clock, new SecureRandom(), CONNECTION_ID_WINDOW_MILLIS), metrics, UDP_MAX_PENDING);
+        metrics.bind(registry, protocol);
+        int threads = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
+        return new UdpServerLifecycle(new UdpTrackerServer(
+                new UdpTrackerServer.Settings(address, port, threads, UDP_RECEIVE_BUFFER), protocol, metrics));
+    }
+
+    @Bean
+    HttpsServerLifecycle httpsServer(TrackerProperties p, TrackerService service, @Value("${server.address:}") String address,
+                                     ScheduledExecutorService publicPortFileWatcher, MeterRegistry registry) {
+        TrackerProperties.Https https = p.https();
+        if (!https.enabled()) {
+            return new HttpsServerLifecycle(null);
+        }
+        TlsFiles tls = new TlsFiles(https.certificate(), https.privateKey(), ok -> Counter.builder("ctracker.https.reloads")
+                .description("Reloads of the TLS certificate and key after a change, by outcome")
+                .tag("outcome", ok ? "ok" : "failed").register(registry).increment());
+        watch(publicPortFileWatcher, "TLS certificate and key", tls::refresh);
+        int workers = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
+        var settings = new PublicHttpServer.Settings(address, https.port(), workers, (int) p.http().maxRequestLine().toBytes(),
+                (int) p.http().maxHeaderSize().toBytes(), p.http().idleTimeout());
+        return new HttpsServerLifecycle(new PublicHttpServer(settings, service, tls));
+    }
+
+    private static void watch(ScheduledExecutorService executor, String what, Runnable check) {
+        // a task that throws is never run again by scheduleWithFixedDelay: log and carry on instead
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                check.run();
+            } catch (RuntimeException e) {
+                LOG.error("checking the {} for changes failed; trying again in {} ms", what, FILE_CHECK_MILLIS, e);
+            }
+        }, FILE_CHECK_MILLIS, FILE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the UDP tracker with the context (when enabled) and stops it on shutdown. */
+    public static final class UdpServerLifecycle implements SmartLifecycle {
+        private final UdpTrackerServer server;
+
+        UdpServerLifecycle(UdpTrackerServer server) {
+            this.server = server;
+        }
+
+        @Override
+        public void start() {
+            if (server == null) {
+                LOG.info("UDP tracker off (ctracker.udp.port=0)");
+                return;
+            }
+            try {
+                server.start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding the UDP port", e);
+            }
+            LOG.info("UDP tracker port {} serves connect, announce and scrape (BEP 15)", server.port());
+        }
+
+        @Override
+        public void stop() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return server != null && server.isRunning();
+        }
+
+        /** The bound UDP port, or 0 when UDP is off. */
+        public int port() {
+            return server == null ? 0 : server.port();
+        }
+    }
+
+    /** Starts the HTTPS port with the context (when configured) and stops it on shutdown. */
+    public static final class HttpsServerLifecycle implements SmartLifecycle {
+        private final PublicHttpServer server;
+
+        HttpsServerLifecycle(PublicHttpServer server) {
+            this.server = server;
+        }
+
+        @Override
+        public void start() {
+            if (server == null) {
+                return;
+            }
+            try {
+                server.start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding the HTTPS port", e);
+            }
+            LOG.info("HTTPS port {} serves /announce and /scrape", server.port());
+        }
+
+        @Override
+        public void stop() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return server != null && server.isRunning();
+        }
+
+        /** The bound HTTPS port, or 0 when HTTPS is off. */
+        public int port() {
+            return server == null ? 0 : server.port();
+        }
+    }
+}

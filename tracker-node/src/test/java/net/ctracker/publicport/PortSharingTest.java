@@ -1,0 +1,64 @@
+package net.ctracker.publicport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+import net.ctracker.announce.AnnounceResponseWriter;
+import net.ctracker.announce.RequestObserver;
+import net.ctracker.announce.TrackerService;
+import net.ctracker.announce.TrustedNetworks;
+import net.ctracker.announce.udp.ConnectionIds;
+import net.ctracker.announce.udp.UdpObserver;
+import net.ctracker.announce.udp.UdpTrackerProtocol;
+import net.ctracker.swarm.StoreLimits;
+import net.ctracker.swarm.SwarmStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One listening socket per event loop (SO_REUSEPORT) must not let a second server, such as a
+ * second node started on the same port by mistake, share the port: it fails as a plain bind did.
+ */
+class PortSharingTest {
+
+    private final TrackerService service = new TrackerService(
+            new SwarmStore(new StoreLimits(Duration.ofMinutes(1), 10, 10, 100), () -> 0L, new SplittableRandom(1)),
+            new TrackerService.Settings(new AnnounceResponseWriter.ReplySettings(60, 30, "t".getBytes(StandardCharsets.US_ASCII), null),
+                    50, 200, 64, false, TrustedNetworks.none()), RequestObserver.NONE, System::nanoTime);
+
+    private PublicHttpServer http(int port) {
+        return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", port, 2, 4096, 4096, Duration.ofSeconds(5)), service);
+    }
+
+    private UdpTrackerServer udp(int port) {
+        UdpTrackerProtocol protocol = new UdpTrackerProtocol(service, new ConnectionIds(() -> 0L, new SplittableRandom(2), 60_000),
+                UdpObserver.NONE, 16);
+        return new UdpTrackerServer(new UdpTrackerServer.Settings("127.0.0.1", port, 2, 1 << 16), protocol, UdpObserver.NONE);
+    }
+
+    @Test
+    void aSecondHttpServerOnTheSamePortFailsToStart() throws Exception {
+        try (PublicHttpServer first = http(0)) {
+            first.start();
+            assertThat(first.port()).isPositive();
+            try (PublicHttpServer second = http(first.port())) {
+                assertThatThrownBy(second::start).isInstanceOf(UncheckedIOException.class).hasMessageContaining("in use");
+            }
+        }
+    }
+
+    @Test
+    void aSecondUdpServerOnTheSamePortFailsToStart() throws Exception {
+        try (UdpTrackerServer first = udp(0)) {
+            first.start();
+            assertThat(first.port()).isPositive();
+            try (UdpTrackerServer second = udp(first.port())) {
+                assertThatThrownBy(second::start).isInstanceOf(UncheckedIOException.class).hasMessageContaining("in use");
+            }
+        }
+    }
+}
