@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import net.ctracker.swarm.InfoHash;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The allow and deny list files ({@code ctracker.access.allow-list}, {@code deny-list}), re-read
@@ -30,7 +28,7 @@ public final class AccessListFiles {
         void reloaded(String kind, boolean ok, int size);
     }
 
-    private static final Logger log = LoggerFactory.getLogger(AccessListFiles.class);
+    private static final System.Logger log = System.getLogger(AccessListFiles.class.getName());
 
     private final Watched allow;
     private final Watched deny;
@@ -49,7 +47,7 @@ public final class AccessListFiles {
                 } catch (IOException | IllegalArgumentException e) {
                     throw new IllegalArgumentException("ctracker.access." + w.kind + "-list " + w.path + ": " + message(e), e);
                 }
-                log.info("{} list {}: {} info hashes", w.kind, w.path, w.hashes.size());
+                log.log(System.Logger.Level.INFO, "{0} list {1}: {2} info hashes", w.kind, w.path, w.hashes.size());
             }
         }
         this.current = build();
@@ -115,7 +113,7 @@ public final class AccessListFiles {
                 version = new Version("missing", 0, -1);
                 if (!version.equals(refused)) {
                     refused = version;
-                    log.warn("{} list {} is gone ({}); keeping the {} entries in force", kind, path, e, hashes.size());
+                    log.log(System.Logger.Level.WARNING, "{0} list {1} is gone ({2}); keeping the {3} entries in force", kind, path, e, hashes.size());
                     observer.reloaded(kind, false, hashes.size());
                 }
                 return false;
@@ -126,12 +124,12 @@ public final class AccessListFiles {
             try {
                 load(version);
                 refused = null;
-                log.info("{} list {} reloaded: {} info hashes", kind, path, hashes.size());
+                log.log(System.Logger.Level.INFO, "{0} list {1} reloaded: {2} info hashes", kind, path, hashes.size());
                 observer.reloaded(kind, true, hashes.size());
                 return true;
             } catch (IOException | IllegalArgumentException e) {
                 refused = version;
-                log.warn("{} list {} not reloaded, keeping the {} entries in force: {}", kind, path, hashes.size(), message(e));
+                log.log(System.Logger.Level.WARNING, "{0} list {1} not reloaded, keeping the {2} entries in force: {3}", kind, path, hashes.size(), message(e));
                 observer.reloaded(kind, false, hashes.size());
                 return false;
             }
