@@ -179,7 +179,10 @@ public final class TrackerService {
         // peer ids go only into dictionary replies
         PeerSelection selection = SELECTIONS.get().withPeerIds(!request.compact() && !request.noPeerId());
         AnnounceEvent event = request.event();
-        store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), event, numwant, selection);
+        RemotePeers remote = this.remote;
+        // a ranked answer is chosen from more of the node's own peers than it hands out
+        int draw = event == AnnounceEvent.STOPPED ? numwant : remote.candidates(numwant);
+        store.announce(request.infoHash(), endpoint, request.peerId(), request.left(), event, draw, selection);
         if (event == AnnounceEvent.STOPPED
                 || remote.completeAnnounce(request.infoHash(), endpoint, request.left() == 0, numwant, selection, later -> {
                     outcome.answered(later);

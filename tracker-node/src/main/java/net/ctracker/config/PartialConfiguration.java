@@ -5,7 +5,15 @@ import java.util.SplittableRandom;
 
 import net.ctracker.admin.SwarmController;
 import net.ctracker.announce.TrackerService;
-import net.ctracker.locality.Coordinate;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import net.ctracker.locality.AltoFiles;
+import net.ctracker.locality.AltoMaps;
+import net.ctracker.locality.LocalityConfig;
+import net.ctracker.locality.LocalityStats;
+import net.ctracker.locality.NetworkCoordinates;
 import net.ctracker.metrics.PartialMetrics;
 import net.ctracker.partial.ClusterPeers;
 import net.ctracker.partial.PartialConfig;
@@ -26,16 +34,65 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({PartialProperties.class, LocalityProperties.class})
 public class PartialConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartialConfiguration.class);
+
     @Bean
     TrackerCounters partialCounters() {
         return new TrackerCounters();
     }
 
+    @Bean
+    LocalityStats localityStats() {
+        return new LocalityStats();
+    }
+
+    /** The ISP map files, read now (a bad file stops start-up) and checked for changes every alto-check-period. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService altoWatcher(LocalityProperties locality, AltoHolder holder) {
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "alto-files");
+            t.setDaemon(true);
+            return t;
+        });
+        AltoFiles files = holder.files;
+        if (files != null) {
+            long period = locality.altoCheckPeriod().toMillis();
+            watcher.scheduleWithFixedDelay(() -> {
+                try {
+                    files.refresh();
+                } catch (RuntimeException e) {
+                    LOG.error("checking the ALTO map files failed; the maps in force stay", e);
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+        }
+        return watcher;
+    }
+
+    @Bean
+    AltoHolder altoHolder(LocalityProperties locality) {
+        return new AltoHolder(locality.altoNetworkMap() == null ? null
+                : new AltoFiles(locality.altoNetworkMap(), locality.altoCostMap()));
+    }
+
+    /** The map files, if the operator gave them. */
+    static final class AltoHolder {
+        final AltoFiles files;
+
+        AltoHolder(AltoFiles files) {
+            this.files = files;
+        }
+
+        AltoMaps current() {
+            return files == null ? AltoMaps.NONE : files.current();
+        }
+    }
+
     @Bean(destroyMethod = "stop")
     PartialTrackerBinding partialTrackerBinding(PartialProperties partial, LocalityProperties locality, TrackerProperties tracker,
                                                 LocalNode local, SwarmStore store, TrackerService service,
-                                                TrackerCounters counters) {
+                                                TrackerCounters counters, AltoHolder alto, LocalityStats stats) {
         PartialConfig config = partial.toConfig(tracker.announce().interval(), locality.randomShare());
+        LocalityConfig ranking = locality.toConfig();
         PartialTracker.StoreCaps caps = new PartialTracker.StoreCaps(tracker.store().maxPeers(), tracker.store().maxSwarms(),
                 tracker.store().maxPeersPerSwarm());
         PartialTrackerBinding binding = new PartialTrackerBinding();
@@ -44,9 +101,11 @@ public class PartialConfiguration {
         }
         SecureRandom seeds = new SecureRandom();
         local.whenCreated(node -> {
-            ClusterPeers cluster = new ClusterPeers(config, node.scheduler(), counters, seeds.nextLong());
+            ClusterPeers cluster = new ClusterPeers(config, ranking, node.scheduler(), counters, seeds.nextLong());
+            NetworkCoordinates coordinates = new NetworkCoordinates(ranking.dimensions(), 4096,
+                    new SplittableRandom(seeds.nextLong()));
             PartialTracker t = new PartialTracker(node, node.scheduler(), store, config, caps, cluster, counters,
-                    new SplittableRandom(seeds.nextLong()), () -> Coordinate.NONE);
+                    new SplittableRandom(seeds.nextLong()), new PartialTracker.Locality(ranking, coordinates, alto::current, stats));
             service.setRemotePeers(cluster);
             t.start();
             binding.set(t);

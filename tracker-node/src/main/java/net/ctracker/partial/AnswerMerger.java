@@ -3,63 +3,270 @@ package net.ctracker.partial;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
+import net.ctracker.locality.AltoMaps;
+import net.ctracker.locality.Bep40;
+import net.ctracker.locality.Coordinate;
+import net.ctracker.locality.IpCloseness;
+import net.ctracker.locality.LocalityObserver;
 import net.ctracker.swarm.PeerSelection;
 
 /**
  * Joins a node's own answer to an announce with a cached sample of the swarm's peers announced
- * elsewhere. Rules (the "no islands" rule of the partial trackers):
+ * elsewhere, and ranks the result by closeness (BRIEF sections 2 and 3).
+ *
  * <ul>
- * <li>when the node's own peers and the sample together fit in numwant, all of them go out;
- * <li>otherwise {@code randomShare} of numwant (rounded up) comes from the sample, drawn at random,
- *     and the node's own random choice is cut to make room;
- * <li>a leecher whose node knows no seeder gets the sample's seeders first; a seeder gets leechers
- *     first;
- * <li>the requester itself, expired records and peers already chosen are never added; when the cache holds the
+ * <li>When the node's own candidates and the sample together fit in numwant, all of them go out:
+ *     no ranking for a swarm that holds no more peers than asked for.
+ * <li>Otherwise {@code randomShare} of numwant (rounded up) is drawn at random from the sample, so
+ *     every answer represents the whole swarm (no islands); a leecher whose node knows no seeder gets
+ *     the sample's seeders first, a seeder leechers first.
+ * <li>The rest are the best of the node's own candidates and the remaining sample, ranked: same node
+ *     first; then the requester's region ({@code ctracker.region} of the node where the peer
+ *     announced); then the lowest predicted RTT between the requester's node and the peer's
+ *     (network coordinates); then IP closeness of requester and peer (the same network of the
+ *     operator's ALTO map, the map's cost, else the longest common prefix); then BEP 40 priority.
+ *     Without ranking the node's own random choice is cut to make room instead.
+ * <li>Never the requester, never a duplicate, never an expired record; when the cache holds the
  *     swarm's counts (of peers announced elsewhere), the answer's counts are those plus the node's own.
  * </ul>
- * O(numwant + sample), no sort of the swarm.
+ * Costs O(numwant + sample): the candidates are the node's own draw (at most a few times numwant)
+ * and the sample, sorted as packed 64-bit keys; never a sort of the swarm.
  */
 final class AnswerMerger {
+
+    /** What ranking needs: this node as the peers' reference point, the ISP map, who counts. */
+    record Ranking(Origin self, AltoMaps maps, LocalityObserver observer, boolean observe) {
+    }
+
+    private static final int MAX_CANDIDATES = 1 << 10;
 
     private AnswerMerger() {
     }
 
     static void merge(PeerSelection selection, CachedSwarm sample, byte[] requester, boolean requesterSeeder,
-                      int numwant, double randomShare, boolean countsFresh, long nowMillis, RandomGenerator random) {
+                      int numwant, double randomShare, boolean countsFresh, long nowMillis, RandomGenerator random,
+                      Ranking ranking) {
         int localSeeders = selection.complete();
         if (sample.hasCounts() && countsFresh) {
             // the cached counts are of the peers announced elsewhere; this node's own are current
             selection.setCounts(sample.seederCount + selection.complete(), sample.leecherCount + selection.incomplete());
         }
+        if (ranking == null) {
+            mergeRandom(selection, sample, requester, requesterSeeder, numwant, randomShare, localSeeders, nowMillis, random);
+        } else {
+            mergeRanked(selection, sample, requester, requesterSeeder, numwant, randomShare, localSeeders, nowMillis,
+                    random, ranking);
+        }
+    }
+
+    /** Without ranking: the node's own random choice, cut to leave the random share to the sample. */
+    private static void mergeRandom(PeerSelection selection, CachedSwarm sample, byte[] requester, boolean requesterSeeder,
+                                    int numwant, double randomShare, int localSeeders, long nowMillis, RandomGenerator random) {
         int n = sample.size();
         if (n == 0 || numwant <= 0) {
+            selection.keepAtMost(numwant, requester.length == 6);
             return;
         }
-        int local = selection.total();
-        boolean v4First = requester.length == 6;
+        int local = Math.min(selection.total(), numwant);
         int remote;
         if (local + n <= numwant) {
             remote = n;
         } else {
             int share = (int) Math.ceil(randomShare * numwant);
             remote = Math.min(n, Math.max(numwant - local, share));
-            selection.keepAtMost(numwant - remote, v4First);
         }
-        Boolean prefer = requesterSeeder ? Boolean.FALSE : localSeeders == 0 ? Boolean.TRUE : null;
+        selection.keepAtMost(numwant - remote, requester.length == 6);
+        int[] order = identity(n);
+        addRandom(selection, sample, order, n, remote, preference(requesterSeeder, localSeeders), requester, nowMillis, random,
+                null);
+    }
+
+    private static void mergeRanked(PeerSelection selection, CachedSwarm sample, byte[] requester, boolean requesterSeeder,
+                                    int numwant, double randomShare, int localSeeders, long nowMillis, RandomGenerator random,
+                                    Ranking ranking) {
+        // the candidates: this node's own draw, then the sample's live records that are new
+        PeerSelection.Family[] families = {selection.v4(), selection.v6()};
+        int local = Math.min(selection.total(), MAX_CANDIDATES);
+        byte[][] endpoints = new byte[local + sample.size()][];
+        byte[][] peerIds = new byte[endpoints.length][];
+        int[] remoteIndex = new int[endpoints.length];
+        int count = 0;
+        for (PeerSelection.Family f : families) {
+            int len = f.endpointLength();
+            for (int i = 0; i < f.count() && count < local; i++) {
+                endpoints[count] = Arrays.copyOfRange(f.endpoints(), i * len, (i + 1) * len);
+                peerIds[count] = Arrays.copyOfRange(f.peerIds(), i * 20, (i + 1) * 20);
+                remoteIndex[count] = -1;
+                count++;
+            }
+        }
+        int localCount = count;
+        for (int i = 0; i < sample.size() && count < MAX_CANDIDATES; i++) {
+            byte[] e = sample.endpoints[i];
+            if (sample.expiresAtMillis[i] <= nowMillis || Arrays.equals(e, requester) || selection.contains(e)) {
+                continue;
+            }
+            endpoints[count] = e;
+            peerIds[count] = sample.peerIds[i];
+            remoteIndex[count] = i;
+            count++;
+        }
+        int remoteCount = count - localCount;
+        boolean[] taken = new boolean[count];
+        int[] chosen = new int[Math.min(count, Math.max(0, numwant))];
+        int picked = 0;
+        if (count <= numwant) {
+            // the swarm holds no more than asked for: everyone, no ranking
+            for (int c = 0; c < count; c++) {
+                chosen[picked++] = c;
+            }
+        } else {
+            // the random share from the sample, drawn first so that ranking cannot take it
+            int share = Math.min(remoteCount, (int) Math.ceil(randomShare * numwant));
+            Boolean prefer = preference(requesterSeeder, localSeeders);
+            int[] order = new int[remoteCount];
+            for (int r = 0; r < remoteCount; r++) {
+                order[r] = localCount + r;
+            }
+            int reserved = 0;
+            int[] randomPicks = new int[share];
+            for (int pass = 0; pass < (prefer == null ? 1 : 2) && reserved < share; pass++) {
+                for (int k = 0; k < remoteCount && reserved < share; k++) {
+                    int j = k + random.nextInt(remoteCount - k);
+                    int t = order[k];
+                    order[k] = order[j];
+                    order[j] = t;
+                    int c = order[k];
+                    if (taken[c] || (prefer != null && (sample.seeders[remoteIndex[c]] == prefer) != (pass == 0))) {
+                        continue;
+                    }
+                    taken[c] = true;
+                    randomPicks[reserved++] = c;
+                }
+            }
+            // the rest by rank
+            int best = numwant - reserved;
+            long[] keys = new long[count - reserved];
+            int n = 0;
+            Coordinate here = ranking.self().coordinate();
+            byte[] requesterIp = Arrays.copyOf(requester, requester.length - 2);
+            for (int c = 0; c < count; c++) {
+                if (!taken[c]) {
+                    keys[n++] = key(c, remoteIndex[c] < 0 ? null : sample.origins[remoteIndex[c]], ranking, here,
+                            requester, requesterIp, endpoints[c]);
+                }
+            }
+            Arrays.sort(keys, 0, n);
+            for (int i = 0; i < Math.min(best, n); i++) {
+                chosen[picked++] = (int) (keys[i] & (MAX_CANDIDATES - 1));
+            }
+            for (int i = 0; i < reserved; i++) {
+                chosen[picked++] = randomPicks[i];
+            }
+        }
+        if (ranking.observe() && picked > 0) {
+            observe(ranking, chosen, picked, count, sample, remoteIndex, random);
+        }
+        selection.keepAtMost(0, true);
+        for (int i = 0; i < picked; i++) {
+            int c = chosen[i];
+            selection.add(endpoints[c], 0, endpoints[c].length, peerIds[c], 0);
+        }
+    }
+
+    /**
+     * The rank of one candidate as a packed key, lower first: [0][tier:2][rtt:19][ip:10][bep40:22][index:10].
+     * Tier 0 same node, 1 same region, 2 elsewhere; RTT in units of 0.02 ms (same node: 0).
+     */
+    static long key(int index, Origin origin, Ranking ranking, Coordinate here, byte[] requester, byte[] requesterIp,
+                    byte[] endpoint) {
+        long tier;
+        long rtt;
+        if (origin == null || origin.key().equals(ranking.self().key())) {
+            tier = 0;
+            rtt = 0;
+        } else {
+            tier = origin.region().equals(ranking.self().region()) ? 1 : 2;
+            double ms = here.rttMillisTo(origin.coordinate());
+            rtt = Double.isNaN(ms) ? (1 << 19) - 1 : Math.min((1 << 19) - 1, (long) (ms * 50));
+        }
+        long ip;
+        long bep;
+        if (endpoint.length == requester.length) {
+            double d = IpCloseness.distance(ranking.maps(), requesterIp, Arrays.copyOf(endpoint, endpoint.length - 2));
+            ip = d == 0 ? 0 : d < 1e9 ? 1 + Math.min(510, (long) d) : 512 + Math.min(511, (long) (d - 1e9));
+            bep = (0xFFFF_FFFFL - Bep40.priority(requester, endpoint)) >>> 10;
+        } else {
+            ip = 1023;
+            bep = (1 << 22) - 1;
+        }
+        return tier << 61 | rtt << 42 | ip << 32 | bep << 10 | index;
+    }
+
+    private static void observe(Ranking ranking, int[] chosen, int picked, int count, CachedSwarm sample, int[] remoteIndex,
+                                RandomGenerator random) {
+        Coordinate here = ranking.self().coordinate();
+        double[] handed = new double[picked];
+        int sameRegion = 0;
+        for (int i = 0; i < picked; i++) {
+            Origin o = remoteIndex[chosen[i]] < 0 ? null : sample.origins[remoteIndex[chosen[i]]];
+            handed[i] = rttOf(o, ranking, here);
+            if (o == null || o.region().equals(ranking.self().region())) {
+                sameRegion++;
+            }
+        }
+        // a random choice of as many among the same candidates
+        int[] order = identity(count);
+        double[] randomRtt = new double[picked];
+        for (int i = 0; i < picked; i++) {
+            int j = i + random.nextInt(count - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+            Origin o = remoteIndex[order[i]] < 0 ? null : sample.origins[remoteIndex[order[i]]];
+            randomRtt[i] = rttOf(o, ranking, here);
+        }
+        ranking.observer().answered(picked, sameRegion, median(handed), median(randomRtt));
+    }
+
+    private static double rttOf(Origin o, Ranking ranking, Coordinate here) {
+        return o == null || o.key().equals(ranking.self().key()) ? 0 : here.rttMillisTo(o.coordinate());
+    }
+
+    /** Median of the known values, NaN if none. */
+    static double median(double[] values) {
+        double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (known.length == 0) {
+            return Double.NaN;
+        }
+        int n = known.length;
+        return n % 2 == 1 ? known[n / 2] : (known[n / 2 - 1] + known[n / 2]) / 2;
+    }
+
+    private static Boolean preference(boolean requesterSeeder, int localSeeders) {
+        return requesterSeeder ? Boolean.FALSE : localSeeders == 0 ? Boolean.TRUE : null;
+    }
+
+    private static int[] identity(int n) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
+        return order;
+    }
+
+    /** Adds up to {@code want} of the sample in random order (the preferred kind first). */
+    private static void addRandom(PeerSelection selection, CachedSwarm sample, int[] order, int n, int want, Boolean prefer,
+                                  byte[] requester, long nowMillis, RandomGenerator random, boolean[] skip) {
         int added = 0;
-        // first pass: the preferred kind (or everyone), in random order; second pass: the rest
-        for (int pass = 0; pass < (prefer == null ? 1 : 2) && added < remote; pass++) {
-            for (int k = 0; k < n && added < remote; k++) {
+        for (int pass = 0; pass < (prefer == null ? 1 : 2) && added < want; pass++) {
+            for (int k = 0; k < n && added < want; k++) {
                 int j = k + random.nextInt(n - k);
                 int t = order[k];
                 order[k] = order[j];
                 order[j] = t;
                 int i = order[k];
-                if (prefer != null && (sample.seeders[i] == prefer) != (pass == 0)) {
+                if ((skip != null && skip[i]) || (prefer != null && (sample.seeders[i] == prefer) != (pass == 0))) {
                     continue;
                 }
                 byte[] e = sample.endpoints[i];

@@ -9,6 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import net.ctracker.locality.AltoMaps;
+import net.ctracker.locality.LocalityConfig;
+import net.ctracker.locality.LocalityObserver;
 
 import net.ctracker.partial.TrackerCounters.Lookup;
 import net.ctracker.swarm.InfoHash;
@@ -47,6 +52,13 @@ public final class ClusterPeers implements RemotePeers {
     private final Map<InfoHash, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private volatile LookupStarter starter = (h, numwant, counts, seeder, token) -> { };
+    /** One answer in this many is measured for the locality figures. */
+    private static final int OBSERVE_ONE_IN = 8;
+    private final LocalityConfig locality;
+    private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Supplier<Origin> self = () -> null;
+    private volatile Supplier<AltoMaps> maps = () -> AltoMaps.NONE;
+    private volatile LocalityObserver observer = LocalityObserver.NONE;
 
     /** Starts a lookup on the overlay's loop; {@code token} identifies it to {@link #failed}. */
     @FunctionalInterface
@@ -82,8 +94,9 @@ public final class ClusterPeers implements RemotePeers {
         }
     }
 
-    public ClusterPeers(PartialConfig config, Scheduler loop, TrackerCounters counters, long seed) {
+    public ClusterPeers(PartialConfig config, LocalityConfig locality, Scheduler loop, TrackerCounters counters, long seed) {
         this.config = config;
+        this.locality = locality;
         this.loop = loop;
         this.counters = counters;
         this.seeds = new SplittableRandom(seed);
@@ -117,9 +130,7 @@ public final class ClusterPeers implements RemotePeers {
         }
         if (!lacks) {
             // the node fills the answer itself: no wait; fetch the swarm's sample for the next ones
-            if (entry != null) {
-                merge(selection, entry, endpoint, seeder, numwant, now);
-            }
+            merge(selection, entry, endpoint, seeder, numwant, now);
             lookUp(infoHash, numwant, seeder, false, null);
             counters.lookup(Lookup.STALE);
             return true;
@@ -138,25 +149,41 @@ public final class ClusterPeers implements RemotePeers {
                 boolean got = e != null && e != stale && e.hasSample();
                 counters.lookup(expired && !got ? Lookup.BUDGET_EXPIRED
                         : e != null && e.fromHere ? Lookup.LOCAL : Lookup.REMOTE);
-                if (e != null) {
-                    merge(copy, e, endpoint, seeder, numwant, loop.nowMillis());
-                }
+                merge(copy, e, endpoint, seeder, numwant, loop.nowMillis());
                 later.accept(copy);
             }
         };
         if (!lookUp(infoHash, numwant, seeder, false, waiter)) {
-            if (entry != null) {
-                merge(selection, entry, endpoint, seeder, numwant, now);
-            }
+            merge(selection, entry, endpoint, seeder, numwant, now);
             counters.lookup(Lookup.OVERLOADED);
             return true;
         }
         return false;
     }
 
+    /** Every answer goes through here, with or without a cached sample: it is cut to numwant, ranked when ranking is on. */
     private void merge(PeerSelection selection, CachedSwarm entry, byte[] endpoint, boolean seeder, int numwant, long now) {
-        boolean countsFresh = entry.hasCounts() && now - entry.countsAtMillis <= config.staleTtlMillis();
-        AnswerMerger.merge(selection, entry, endpoint, seeder, numwant, config.randomShare(), countsFresh, now, random.get());
+        CachedSwarm e = entry == null ? CachedSwarm.EMPTY : entry;
+        boolean countsFresh = e.hasCounts() && now - e.countsAtMillis <= config.staleTtlMillis();
+        AnswerMerger.Ranking ranking = null;
+        if (locality.ranking()) {
+            ranking = new AnswerMerger.Ranking(self.get(), maps.get(), observer,
+                    (observed.getAndIncrement() & (OBSERVE_ONE_IN - 1)) == 0);
+        }
+        AnswerMerger.merge(selection, e, endpoint, seeder, numwant, config.randomShare(), countsFresh, now, random.get(), ranking);
+    }
+
+    /** How many of its own peers the node should draw for an announce of {@code numwant}: more to rank from. */
+    @Override
+    public int candidates(int numwant) {
+        return locality.ranking() ? numwant * locality.oversample() : numwant;
+    }
+
+    /** Ranks answers from {@code self} (this node with its current coordinate) with the operator's map. */
+    public void rankFrom(Supplier<Origin> self, Supplier<AltoMaps> maps, LocalityObserver observer) {
+        this.self = self;
+        this.maps = maps;
+        this.observer = observer;
     }
 
     // ------------------------------------------------------------------ scrape

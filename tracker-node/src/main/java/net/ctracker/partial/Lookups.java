@@ -26,10 +26,12 @@ final class Lookups {
 
     private final TrackerContext ctx;
     private final ClusterPeers cluster;
+    private final boolean ranking;
 
-    Lookups(TrackerContext ctx, ClusterPeers cluster) {
+    Lookups(TrackerContext ctx, ClusterPeers cluster, boolean ranking) {
         this.ctx = ctx;
         this.cluster = cluster;
+        this.ranking = ranking;
     }
 
     /** Starts a lookup for this node's announces (called on the loop by {@link ClusterPeers}). */
@@ -77,7 +79,7 @@ final class Lookups {
             }
         }
         List<HeldSwarms.Record> sample = q.numwant() == 0 || s == null ? List.of()
-                : ctx.held.sample(s, q.numwant(), requester.key(), q.requesterSeeder() ? Boolean.FALSE : Boolean.TRUE, now);
+                : sampleFor(s, q.numwant(), requester, q.requesterSeeder() ? Boolean.FALSE : Boolean.TRUE, now);
         // counts of the peers announced elsewhere: the requester adds its own, which may be newer
         int[] theirs = s == null ? new int[2] : s.countsFrom(requester.key());
         int seeders = s == null ? 0 : s.seeders - theirs[0];
@@ -101,6 +103,42 @@ final class Lookups {
             forward(new Query(q.infoHash(), 0, true, q.requesterSeeder(), q.hops()), key, requester);
         }
         return true;
+    }
+
+    /**
+     * The records to answer with: a random draw, or, when ranking and the list holds more than asked,
+     * the best of three times as many for the requester (its region first, then the lowest RTT
+     * predicted between its node and the record's), with the random share drawn at random: the
+     * requester's cache then holds its neighbourhood of the swarm and a random sample of the rest.
+     * O(want), never a sort of the list.
+     */
+    private List<HeldSwarms.Record> sampleFor(HeldSwarms.Swarm s, int want, Origin requester, Boolean prefer, long now) {
+        if (!ranking || s.size() <= want) {
+            return ctx.held.sample(s, want, requester.key(), prefer, now);
+        }
+        List<HeldSwarms.Record> drawn = ctx.held.sample(s, Math.min(s.size(), 3 * want), requester.key(), prefer, now);
+        if (drawn.size() <= want) {
+            return drawn;
+        }
+        int random = (int) Math.ceil(ctx.config.randomShare() * want);
+        int best = want - random;
+        // the draw is in random order: its tail is the random share, the rest is ranked
+        List<HeldSwarms.Record> ranked = new ArrayList<>(drawn.subList(0, drawn.size() - random));
+        long[] keys = new long[ranked.size()];
+        for (int i = 0; i < keys.length; i++) {
+            Origin o = ranked.get(i).origin;
+            long tier = o.region().equals(requester.region()) ? 0 : 1;
+            double ms = requester.coordinate().rttMillisTo(o.coordinate());
+            long rtt = Double.isNaN(ms) ? (1L << 40) - 1 : Math.min((1L << 40) - 1, (long) (ms * 1000));
+            keys[i] = tier << 62 | rtt << 20 | i;
+        }
+        java.util.Arrays.sort(keys);
+        List<HeldSwarms.Record> out = new ArrayList<>(want);
+        for (int i = 0; i < Math.min(best, keys.length); i++) {
+            out.add(ranked.get((int) (keys[i] & 0xFFFFF)));
+        }
+        out.addAll(drawn.subList(drawn.size() - random, drawn.size()));
+        return out;
     }
 
     private void forward(Query q, NodeKey key, Origin requester) {

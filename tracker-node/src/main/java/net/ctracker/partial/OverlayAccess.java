@@ -28,6 +28,9 @@ interface OverlayAccess {
     /** Whether this node's leaf set spans {@code key} (only then can it be the key's root or replica). */
     boolean covers(NodeKey key);
 
+    /** Every neighbour (leaf set and routing table). */
+    List<NodeHandle> neighbours();
+
     /** Sends a tracker payload; {@code done} runs on the loop with true once acknowledged, false on failure. */
     void send(NodeHandle to, byte[] payload, Consumer<Boolean> done);
 
@@ -59,6 +62,11 @@ interface OverlayAccess {
             @Override
             public boolean covers(NodeKey key) {
                 return node.coversKey(key);
+            }
+
+            @Override
+            public List<NodeHandle> neighbours() {
+                return node.neighbourHandles();
             }
 
             @Override

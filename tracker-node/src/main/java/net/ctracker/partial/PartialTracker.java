@@ -6,7 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
+import net.ctracker.locality.AltoMaps;
 import net.ctracker.locality.Coordinate;
+import net.ctracker.locality.LocalityConfig;
+import net.ctracker.locality.LocalityObserver;
+import net.ctracker.locality.NetworkCoordinates;
 import net.ctracker.overlay.Application;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.message.Message.Direct;
@@ -14,6 +18,7 @@ import net.ctracker.overlay.message.Message.Route;
 import net.ctracker.overlay.message.MessageFormatException;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.partial.TrackerMessage.Coordinates;
 import net.ctracker.partial.TrackerMessage.Digest;
 import net.ctracker.partial.TrackerMessage.GetPeers;
 import net.ctracker.partial.TrackerMessage.Inspect;
@@ -51,6 +56,7 @@ public final class PartialTracker implements Application {
     private final Replicas replicas;
     private final Inspector inspector;
     private final RandomGenerator random;
+    private final Locality locality;
     private final List<Cancellable> timers = new ArrayList<>();
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, 0, 0);
     private volatile boolean stopped;
@@ -63,13 +69,29 @@ public final class PartialTracker implements Application {
     }
 
     /**
+     * How this node ranks and locates: its network coordinates (fed by every RTT sample of the
+     * overlay and by the coordinates messages carry), the operator's ISP map, who counts ranked
+     * answers.
+     */
+    public record Locality(LocalityConfig config, NetworkCoordinates coordinates, Supplier<AltoMaps> maps,
+                           LocalityObserver observer) {
+
+        /** No ranking, no coordinates: answers are a random choice. */
+        public static Locality off(RandomGenerator random) {
+            return new Locality(LocalityConfig.OFF, new NetworkCoordinates(3, 16, random), () -> AltoMaps.NONE,
+                    LocalityObserver.NONE);
+        }
+    }
+
+    /**
      * @param caps the store's caps: held records count towards {@code maxPeers} together with the node's own
      */
     public PartialTracker(OverlayNode node, Scheduler loop, SwarmStore local, PartialConfig config, StoreCaps caps,
-                          ClusterPeers cluster, TrackerCounters counters, RandomGenerator random,
-                          Supplier<Coordinate> coordinate) {
-        this(OverlayAccess.of(node, loop), local, config, caps, cluster, counters, random, coordinate);
+                          ClusterPeers cluster, TrackerCounters counters, RandomGenerator random, Locality locality) {
+        this(OverlayAccess.of(node, loop), local, config, caps, cluster, counters, random, locality);
         node.register(TrackerCodec.APP_TYPE, this);
+        NetworkCoordinates coordinates = locality.coordinates();
+        node.setRttListener((peer, rttMillis) -> coordinates.sampled(peer.key(), rttMillis, loop.nowMillis()));
     }
 
     /** The store caps the held records share. */
@@ -77,10 +99,12 @@ public final class PartialTracker implements Application {
     }
 
     PartialTracker(OverlayAccess overlay, SwarmStore local, PartialConfig config, StoreCaps caps, ClusterPeers cluster,
-                   TrackerCounters counters, RandomGenerator random, Supplier<Coordinate> coordinate) {
+                   TrackerCounters counters, RandomGenerator random, Locality locality) {
         this.local = local;
         this.cluster = cluster;
         this.random = random;
+        this.locality = locality;
+        Supplier<Coordinate> coordinate = locality.coordinates()::current;
         HeldSwarms held = new HeldSwarms(config.pathPeers(), caps.maxPeersPerSwarm(), caps.maxPeers(), caps.maxSwarms(),
                 local::peerCount, random);
         Publisher[] p = new Publisher[1];
@@ -89,7 +113,7 @@ public final class PartialTracker implements Application {
         this.ctx = new TrackerContext(overlay, held, outbox, counters, config, coordinate);
         this.publisher = new Publisher(ctx, local);
         p[0] = publisher;
-        this.lookups = new Lookups(ctx, cluster);
+        this.lookups = new Lookups(ctx, cluster, locality.config().ranking());
         this.replicas = new Replicas(ctx, publisher);
         this.inspector = new Inspector(ctx);
     }
@@ -98,8 +122,19 @@ public final class PartialTracker implements Application {
     public void start() {
         local.setListener(publisher);
         cluster.setStarter(lookups::start);
+        NodeHandle self = ctx.overlay.self();
+        NetworkCoordinates coordinates = locality.coordinates();
+        cluster.rankFrom(() -> Origin.of(self, coordinates.current()), locality.maps(), locality.observer());
         ctx.overlay.scheduler().execute(() -> {
             PartialConfig c = ctx.config;
+            long period = locality.config().coordinatePeriodMillis();
+            // while the coordinate is still unsure, swap more often
+            every(Math.max(1, period / 5), () -> {
+                if (coordinates.current().error() > 0.5) {
+                    swapCoordinates();
+                }
+            });
+            every(period, this::swapCoordinates);
             every(c.refreshPeriodMillis(), publisher::refresh);
             every(c.sweepPeriodMillis(), () -> {
                 ctx.held.sweep(ctx.now());
@@ -151,6 +186,19 @@ public final class PartialTracker implements Application {
     /** The held list of a swarm, for simulation checks. Event loop only. */
     HeldSwarms.Swarm heldForTest(InfoHash infoHash) {
         return ctx.held.get(infoHash);
+    }
+
+    /** Sends this node's coordinate to one random neighbour, asking for its own. */
+    private void swapCoordinates() {
+        List<NodeHandle> neighbours = ctx.overlay.joined() ? ctx.overlay.neighbours() : List.of();
+        if (!neighbours.isEmpty()) {
+            ctx.outbox.send(neighbours.get(random.nextInt(neighbours.size())), new Coordinates(ctx.self(), true));
+        }
+    }
+
+    /** This node's network coordinates. */
+    public NetworkCoordinates coordinates() {
+        return locality.coordinates();
     }
 
     public ClusterPeers cluster() {
@@ -228,7 +276,12 @@ public final class PartialTracker implements Application {
             return;
         }
         ctx.counters.received(m.kind());
-        if (m instanceof Publish p) {
+        learnCoordinates(m);
+        if (m instanceof Coordinates c) {
+            if (c.replyWanted()) {
+                ctx.outbox.send(c.sender().handle(), new Coordinates(ctx.self(), false));
+            }
+        } else if (m instanceof Publish p) {
             publisher.onPublish(p);
         } else if (m instanceof Replicate r) {
             replicas.onReplicate(from, r);
@@ -242,6 +295,22 @@ public final class PartialTracker implements Application {
             inspector.onInspect(i);
         } else if (m instanceof InspectReply r) {
             inspector.onReply(from, r);
+        }
+    }
+
+    /** Every message names nodes with their coordinates: the senders of records and lookups, and answerers. */
+    private void learnCoordinates(TrackerMessage m) {
+        long now = ctx.now();
+        NetworkCoordinates book = locality.coordinates();
+        List<Origin> origins = m instanceof Publish p ? p.origins() : m instanceof Replicate r ? r.origins()
+                : m instanceof Peers p ? p.origins() : m instanceof InspectReply r ? r.origins() : List.of();
+        for (Origin o : origins) {
+            book.learned(o.key(), o.coordinate(), now);
+        }
+        Origin sender = m instanceof GetPeers g ? g.requester() : m instanceof Inspect i ? i.requester()
+                : m instanceof Coordinates c ? c.sender() : null;
+        if (sender != null) {
+            book.learned(sender.key(), sender.coordinate(), now);
         }
     }
 

@@ -13,6 +13,7 @@ import net.ctracker.overlay.message.MessageFormatException;
 import net.ctracker.overlay.message.MessageFormatException.Reason;
 import net.ctracker.overlay.routing.NodeKey;
 import net.ctracker.partial.TrackerMessage.Answer;
+import net.ctracker.partial.TrackerMessage.Coordinates;
 import net.ctracker.partial.TrackerMessage.Digest;
 import net.ctracker.partial.TrackerMessage.DigestEntry;
 import net.ctracker.partial.TrackerMessage.Entry;
@@ -49,6 +50,7 @@ import net.ctracker.swarm.InfoHash;
  * INSPECT       requestId:i64 requester:origin infoHash:20 hops:u8 routed:u8
  * INSPECT_REPLY requestId:i64 infoHash:20 role:u8 seeders:u32 leechers:u32 downloaded:i64 origins
  *               count:u8 replica:u16... count:u16 (origin:u16 seeders:u32 leechers:u32)...
+ * COORDINATES   sender:origin replyWanted:u8
  * </pre>
  *
  * Limits, checked when encoding and decoding (an error names the byte offset): the payload is at
@@ -148,6 +150,9 @@ public final class TrackerCodec {
                 w.u31(c.seeders(), "seeders");
                 w.u31(c.leechers(), "leechers");
             }
+        } else if (message instanceof Coordinates m) {
+            w.origin(m.sender());
+            w.u8(m.replyWanted() ? 1 : 0);
         } else {
             throw new IllegalStateException("unhandled tracker message " + message.kind());
         }
@@ -413,6 +418,7 @@ public final class TrackerCodec {
                 }
                 yield new InspectReply(id, h, Role.values()[role], seeders, leechers, downloaded, origins, replicas, byOrigin);
             }
+            case COORDINATES -> new Coordinates(r.origin(), r.flags(1) != 0);
         };
         if (r.buf.hasRemaining()) {
             throw new MessageFormatException(Reason.TRAILING_BYTES, r.offset(), r.buf.remaining() + " bytes after the message");

@@ -17,7 +17,7 @@ public sealed interface TrackerMessage {
 
     /** Wire tags; never renumber. */
     enum Kind {
-        PUBLISH(1), REPLICATE(2), GET_PEERS(3), PEERS(4), DIGEST(5), INSPECT(6), INSPECT_REPLY(7);
+        PUBLISH(1), REPLICATE(2), GET_PEERS(3), PEERS(4), DIGEST(5), INSPECT(6), INSPECT_REPLY(7), COORDINATES(8);
 
         private final int code;
 
@@ -210,6 +210,18 @@ public sealed interface TrackerMessage {
         @Override
         public Kind kind() {
             return Kind.INSPECT_REPLY;
+        }
+    }
+
+    /** The sender's network coordinate, swapped with a neighbour now and then; {@code replyWanted} asks for the receiver's. */
+    record Coordinates(Origin sender, boolean replyWanted) implements TrackerMessage {
+        public Coordinates {
+            Objects.requireNonNull(sender);
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.COORDINATES;
         }
     }
 }

@@ -28,6 +28,14 @@ public interface RemotePeers {
     };
 
     /**
+     * How many of its own peers the node should draw for an announce that wants {@code numwant} (more
+     * than numwant when the answer is ranked from a larger choice; the completion cuts it to numwant).
+     */
+    default int candidates(int numwant) {
+        return numwant;
+    }
+
+    /**
      * Completes an announce: {@code selection} holds the node's own peers and counts for the
      * requester {@code endpoint}; the answer may add peers announced elsewhere (never the requester,
      * never twice) and replace the counts with the swarm's.

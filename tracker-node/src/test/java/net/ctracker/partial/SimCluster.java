@@ -16,7 +16,10 @@ import net.ctracker.announce.FailureReason;
 import net.ctracker.announce.RequestObserver;
 import net.ctracker.announce.TrackerService;
 import net.ctracker.announce.TrustedNetworks;
-import net.ctracker.locality.Coordinate;
+import net.ctracker.locality.AltoMaps;
+import net.ctracker.locality.LocalityConfig;
+import net.ctracker.locality.LocalityStats;
+import net.ctracker.locality.NetworkCoordinates;
 import net.ctracker.overlay.OverlayConfig;
 import net.ctracker.overlay.sim.LatencyModel;
 import net.ctracker.overlay.sim.SimHost;
@@ -39,6 +42,9 @@ final class SimCluster {
     final PartialConfig config;
     final StoreLimits limits;
     final Map<SimHost, Node> nodes = new HashMap<>();
+    final LocalityConfig locality;
+    final LocalityStats stats = new LocalityStats();
+    AltoMaps maps = AltoMaps.NONE;
 
     /** One simulated tracker node. */
     static final class Node {
@@ -46,16 +52,19 @@ final class SimCluster {
         final SwarmStore store;
         final TrackerCounters counters = new TrackerCounters();
         final ClusterPeers cluster;
+        final NetworkCoordinates coordinates;
         final PartialTracker tracker;
         final TrackerService service;
 
         Node(SimHost host, SimCluster c) {
             this.host = host;
             this.store = new SwarmStore(c.limits, host, c.overlay.random().split());
-            this.cluster = new ClusterPeers(c.config, host, counters, c.overlay.random().nextLong());
+            this.cluster = new ClusterPeers(c.config, c.locality, host, counters, c.overlay.random().nextLong());
+            this.coordinates = new NetworkCoordinates(c.locality.dimensions(), 4096, c.overlay.random().split());
             this.tracker = new PartialTracker(host.node(), host, store, c.config,
                     new PartialTracker.StoreCaps(c.limits.maxPeers(), c.limits.maxSwarms(), c.limits.maxPeersPerSwarm()),
-                    cluster, counters, c.overlay.random().split(), () -> Coordinate.NONE);
+                    cluster, counters, c.overlay.random().split(),
+                    new PartialTracker.Locality(c.locality, coordinates, () -> c.maps, c.stats));
             var reply = new AnnounceResponseWriter.ReplySettings((int) (c.config.staleTtlMillis() / 1000), 1, null, null);
             this.service = new TrackerService(store, new TrackerService.Settings(reply, 50, 200, 74, false,
                     TrustedNetworks.none()), RequestObserver.NONE, () -> host.nowMillis() * 1_000_000L);
@@ -78,8 +87,14 @@ final class SimCluster {
     }
 
     SimCluster(long seed, OverlayConfig overlayConfig, PartialConfig config, StoreLimits limits, LatencyModel latency) {
+        this(seed, overlayConfig, config, LocalityConfig.defaults(), limits, latency);
+    }
+
+    SimCluster(long seed, OverlayConfig overlayConfig, PartialConfig config, LocalityConfig locality, StoreLimits limits,
+               LatencyModel latency) {
         this.overlay = new SimOverlay(seed, overlayConfig, latency);
         this.config = config;
+        this.locality = locality;
         this.limits = limits;
         overlay.onCreate(h -> nodes.put(h, new Node(h, this)));
     }
