@@ -12,6 +12,7 @@ import net.ctracker.overlay.LookupResult;
 import net.ctracker.overlay.NodeSnapshot;
 import net.ctracker.overlay.OverlayNode;
 import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.locality.Coordinate;
 import net.ctracker.overlay.LocalNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -39,9 +40,12 @@ public class AdminController {
 
     private final Duration routeTimeout;
 
-    public AdminController(LocalNode local, Duration routeTimeout) {
+    private final java.util.function.Supplier<Coordinate> coordinate;
+
+    public AdminController(LocalNode local, Duration routeTimeout, java.util.function.Supplier<Coordinate> coordinate) {
         this.local = local;
         this.routeTimeout = routeTimeout;
+        this.coordinate = coordinate;
     }
 
     @GetMapping({"/node", "/node/"})
@@ -62,6 +66,7 @@ public class AdminController {
                 "key", l.key().toString(), "url", l.address(), "region", l.region(), "rttMs", rtt(l.rttMs()))).toList());
         body.put("routingTable", s.routingTable().stream().map(t -> entry(
                 "row", t.row(), "col", t.col(), "key", t.key().toString(), "url", t.address(), "rttMs", rtt(t.rttMs()))).toList());
+        body.put("coordinate", coordinateJson(coordinate.get()));
         return ResponseEntity.ok(body);
     }
 
@@ -96,6 +101,22 @@ public class AdminController {
         body.put("hops", result.hops());
         body.put("path", result.path().stream().map(NodeKey::toString).toList());
         return ResponseEntity.ok(body);
+    }
+
+    /** {@code {"vector": [..], "height": ms, "error": e}}, or null while the node has no coordinate yet. */
+    static Map<String, Object> coordinateJson(Coordinate c) {
+        if (c == null || !c.known()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        java.util.List<Double> v = new java.util.ArrayList<>();
+        for (int i = 0; i < c.dimensions(); i++) {
+            v.add(Math.round(c.component(i) * 1000) / 1000.0);
+        }
+        m.put("vector", v);
+        m.put("height", Math.round(c.height() * 1000) / 1000.0);
+        m.put("error", Math.round(c.error() * 10000) / 10000.0);
+        return m;
     }
 
     private static Object rtt(double ms) {

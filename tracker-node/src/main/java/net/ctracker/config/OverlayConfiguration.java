@@ -58,8 +58,8 @@ public class OverlayConfiguration {
     }
 
     @Bean
-    AdminController adminController(LocalNode local, OverlayProperties p) {
-        return new AdminController(local, p.overlay().routeTimeout());
+    AdminController adminController(LocalNode local, OverlayProperties p, net.ctracker.locality.NetworkCoordinates coordinates) {
+        return new AdminController(local, p.overlay().routeTimeout(), coordinates::current);
     }
 
     @Bean("overlay")

@@ -3,7 +3,9 @@ package net.ctracker.config;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
+import net.ctracker.admin.LocalityController;
 import net.ctracker.admin.SwarmController;
+import net.ctracker.metrics.LocalityMetrics;
 import net.ctracker.announce.TrackerService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +46,12 @@ public class PartialConfiguration {
     @Bean
     LocalityStats localityStats() {
         return new LocalityStats();
+    }
+
+    /** This node's network coordinates: fed once the overlay node exists, read by the admin API. */
+    @Bean
+    NetworkCoordinates networkCoordinates(LocalityProperties locality) {
+        return new NetworkCoordinates(locality.dimensions(), 4096, new SplittableRandom(new SecureRandom().nextLong()));
     }
 
     /** The ISP map files, read now (a bad file stops start-up) and checked for changes every alto-check-period. */
@@ -90,7 +98,8 @@ public class PartialConfiguration {
     @Bean(destroyMethod = "stop")
     PartialTrackerBinding partialTrackerBinding(PartialProperties partial, LocalityProperties locality, TrackerProperties tracker,
                                                 LocalNode local, SwarmStore store, TrackerService service,
-                                                TrackerCounters counters, AltoHolder alto, LocalityStats stats) {
+                                                TrackerCounters counters, AltoHolder alto, LocalityStats stats,
+                                                NetworkCoordinates coordinates) {
         PartialConfig config = partial.toConfig(tracker.announce().interval(), locality.randomShare());
         LocalityConfig ranking = locality.toConfig();
         PartialTracker.StoreCaps caps = new PartialTracker.StoreCaps(tracker.store().maxPeers(), tracker.store().maxSwarms(),
@@ -102,8 +111,6 @@ public class PartialConfiguration {
         SecureRandom seeds = new SecureRandom();
         local.whenCreated(node -> {
             ClusterPeers cluster = new ClusterPeers(config, ranking, node.scheduler(), counters, seeds.nextLong());
-            NetworkCoordinates coordinates = new NetworkCoordinates(ranking.dimensions(), 4096,
-                    new SplittableRandom(seeds.nextLong()));
             PartialTracker t = new PartialTracker(node, node.scheduler(), store, config, caps, cluster, counters,
                     new SplittableRandom(seeds.nextLong()), new PartialTracker.Locality(ranking, coordinates, alto::current, stats));
             service.setRemotePeers(cluster);
@@ -116,6 +123,17 @@ public class PartialConfiguration {
     @Bean
     PartialMetrics partialMetrics(TrackerCounters counters, PartialTrackerBinding binding) {
         return new PartialMetrics(counters, binding::get);
+    }
+
+    @Bean
+    LocalityController localityController(LocalityStats stats, NetworkCoordinates coordinates, LocalityProperties locality,
+                                          AltoHolder alto) {
+        return new LocalityController(stats, coordinates::current, locality.ranking(), () -> alto.current().toString());
+    }
+
+    @Bean
+    LocalityMetrics localityMetrics(LocalityStats stats, NetworkCoordinates coordinates) {
+        return new LocalityMetrics(stats, coordinates);
     }
 
     @Bean

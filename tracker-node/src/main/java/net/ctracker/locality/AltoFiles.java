@@ -86,13 +86,16 @@ public final class AltoFiles {
                 c == null ? 0 : c.lastModifiedTime().toMillis());
     }
 
-    /** Names the file the problem is in. */
+    /** Names the setting and the file the problem is in. */
     private String describe(Exception e) {
-        if (e instanceof AltoMaps.AltoException a) {
-            Path file = a.getMessage().startsWith("cost map") ? cost : network;
-            return (file == network ? "ctracker.locality.alto-network-map " : "ctracker.locality.alto-cost-map ") + file
-                    + ": " + a.getMessage();
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        boolean inCost = cost != null && (e instanceof AltoMaps.AltoException ? message.startsWith("cost map")
+                : message.contains(cost.toString()));
+        Path file = inCost ? cost : network;
+        String setting = inCost ? "ctracker.locality.alto-cost-map " : "ctracker.locality.alto-network-map ";
+        if (e instanceof AltoMaps.AltoException) {
+            return setting + file + ": " + message;
         }
-        return "cannot read " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        return setting + file + ": cannot read it (" + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : message) + ")";
     }
 }

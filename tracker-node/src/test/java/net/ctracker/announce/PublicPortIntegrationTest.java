@@ -140,6 +140,6 @@ class PublicPortIntegrationTest {
                 labels.add(m.group(1));
             }
         });
-        assertThat(labels).as("closed-set labels only").isSubsetOf("event", "outcome", "reason", "endpoint", "kind", "type", "hops", "role", "le");
+        assertThat(labels).as("closed-set labels only").isSubsetOf("event", "outcome", "reason", "endpoint", "kind", "type", "hops", "role", "choice", "le");
     }
 }

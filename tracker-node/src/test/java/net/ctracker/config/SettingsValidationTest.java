@@ -3,6 +3,7 @@ package net.ctracker.config;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import net.ctracker.TrackerNodeApplication;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,6 +29,13 @@ class SettingsValidationTest {
             "ctracker.udp.port=70000                    | ctracker.udp.port must be between 0 and 65535",
             "ctracker.access.allow-list=/nonexistent/allow.txt | ctracker.access.allow-list",
             "ctracker.https.certificate=/tmp/cert.pem   | ctracker.https.private-key",
+            "ctracker.partial.replicas=9                | ctracker.partial.replicas must be between 0 and 8",
+            "ctracker.partial.stale-ttl=1s              | ctracker.partial.stale-ttl must be at least ctracker.partial.cache-ttl",
+            "ctracker.partial.budget=-1ms               | ctracker.partial.budget must not be negative",
+            "ctracker.locality.random-share=1.5         | ctracker.locality.random-share must be between 0 and 1",
+            "ctracker.locality.dimensions=0             | ctracker.locality.dimensions must be between 1 and 8",
+            "ctracker.locality.alto-cost-map=/tmp/x.json | ctracker.locality.alto-cost-map needs ctracker.locality.alto-network-map",
+            "ctracker.locality.alto-network-map=/no/such/map.json | ctracker.locality.alto-network-map /no/such/map.json: cannot read it (no such file)",
     })
     void refusesToStart(String setting, String named) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)
@@ -48,6 +56,24 @@ class SettingsValidationTest {
                         String camel = java.util.regex.Pattern.compile("-(\\w)").matcher(last).replaceAll(m -> m.group(1).toUpperCase());
                         org.assertj.core.api.Assertions.assertThat(root).as("the reason given").doesNotContain(camel);
                     }
+                });
+    }
+
+    @Test
+    void aBrokenAltoMapStopsStartUpNamingTheFileAndTheProblem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path map = dir.resolve("isp.json");
+        java.nio.file.Files.writeString(map, "{\"network-map\": {\"pid-a\": {\"ipv4\": [\"10.0.0.1/24\"]}}}");
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)
+                .properties("server.port=0", "ctracker.internal-port=0")
+                .run("--ctracker.locality.alto-network-map=" + map).close())
+                .satisfies(e -> {
+                    StringBuilder all = new StringBuilder();
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        all.append(t.getMessage()).append('\n');
+                    }
+                    org.assertj.core.api.Assertions.assertThat(all.toString())
+                            .contains("ctracker.locality.alto-network-map " + map)
+                            .contains("PID pid-a: \"10.0.0.1/24\" has host bits set");
                 });
     }
 }

@@ -1,0 +1,171 @@
+package net.ctracker.partial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import net.ctracker.locality.AltoMaps;
+import net.ctracker.locality.Coordinate;
+import net.ctracker.locality.LocalityObserver;
+import net.ctracker.overlay.routing.NodeKey;
+import net.ctracker.partial.TrackerMessage.Answer;
+import net.ctracker.partial.TrackerMessage.Entry;
+import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.PeerSelection;
+import org.junit.jupiter.api.Test;
+
+/** The order of a ranked answer, signal by signal, and what ranking must not touch. */
+class AnswerMergerTest {
+
+    static final Origin SELF = origin(1, "eu", 0, 0);
+    static final byte[] REQUESTER = endpoint(10, 0, 0, 1);
+    static final SplittableRandom RANDOM = new SplittableRandom(5);
+
+    static Origin origin(int n, String region, double x, double y) {
+        byte[] key = new byte[20];
+        key[19] = (byte) n;
+        return new Origin(NodeKey.of(key), "http://node" + n, region, new Coordinate(new double[] {x, y}, 1, 0.1));
+    }
+
+    static byte[] endpoint(int a, int b, int c, int d) {
+        return ByteBuffer.allocate(6).put((byte) a).put((byte) b).put((byte) c).put((byte) d).putShort((short) 6881).array();
+    }
+
+    /** A cached sample of remote peers, each with its origin. */
+    static CachedSwarm sample(List<byte[]> endpoints, List<Origin> origins) {
+        List<Entry> entries = new ArrayList<>();
+        List<Origin> table = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            table.add(origins.get(i));
+            entries.add(new Entry(endpoints.get(i), new byte[20], false, false, false, 3600, i));
+        }
+        Answer a = new Answer(InfoHash.of(new byte[20]), true, false, 0, 0, 0, entries);
+        return CachedSwarm.EMPTY.with(a, table, false, 0);
+    }
+
+    static List<String> peers(PeerSelection s) {
+        List<String> out = new ArrayList<>();
+        PeerSelection.Family f = s.v4();
+        for (int i = 0; i < f.count(); i++) {
+            out.add((f.endpoints()[i * 6] & 0xff) + "." + (f.endpoints()[i * 6 + 1] & 0xff) + "."
+                    + (f.endpoints()[i * 6 + 2] & 0xff) + "." + (f.endpoints()[i * 6 + 3] & 0xff));
+        }
+        return out;
+    }
+
+    static PeerSelection local(byte[]... endpoints) {
+        PeerSelection s = new PeerSelection(100);
+        for (byte[] e : endpoints) {
+            s.add(e, 0, 6, new byte[20], 0);
+        }
+        return s;
+    }
+
+    static AnswerMerger.Ranking ranking(AltoMaps maps) {
+        return new AnswerMerger.Ranking(SELF, maps, LocalityObserver.NONE, false);
+    }
+
+    @Test
+    void sameNodeThenSameRegionThenLowerPredictedRttThenIpClosenessThenBep40() {
+        Origin near = origin(2, "us", 10, 0);     // another region, 10 + 2 ms away
+        Origin far = origin(3, "us", 100, 0);     // another region, 100 + 2 ms away
+        Origin sameRegion = origin(4, "eu", 300, 0); // the requester's region but far by coordinates
+        PeerSelection s = local(endpoint(10, 9, 9, 9));
+        CachedSwarm c = sample(List.of(endpoint(10, 7, 0, 1), endpoint(10, 6, 0, 1), endpoint(10, 5, 0, 1),
+                endpoint(10, 0, 0, 9), endpoint(10, 0, 9, 9)), List.of(far, near, sameRegion, near, near));
+        // numwant 5 of 6 candidates, no random share: the order is the rank
+        AnswerMerger.merge(s, c, REQUESTER, false, 5, 0, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).containsExactly(
+                "10.9.9.9",   // same node
+                "10.5.0.1",   // same region, whatever its RTT
+                "10.0.0.9",   // near: the longest common prefix with 10.0.0.1 first
+                "10.0.9.9",   // near, shorter prefix
+                "10.6.0.1");  // near; the far one is left out
+    }
+
+    @Test
+    void theOperatorsMapOutranksThePrefixAmongPeersOfOneNode() throws Exception {
+        AltoMaps maps = AltoMaps.parse("""
+                {"network-map": {"home": {"ipv4": ["10.0.0.0/24", "172.16.0.0/12"]}, "rest": {"ipv4": ["0.0.0.0/0"]}}}
+                """, null);
+        Origin other = origin(2, "us", 10, 0);
+        PeerSelection s = new PeerSelection(100);
+        CachedSwarm c = sample(List.of(endpoint(10, 0, 1, 1), endpoint(172, 16, 5, 5)), List.of(other, other));
+        AnswerMerger.merge(s, c, REQUESTER, false, 1, 0, false, 0, RANDOM, ranking(maps));
+        assertThat(peers(s)).as("same PID beats a longer prefix").containsExactly("172.16.5.5");
+        s = new PeerSelection(100);
+        AnswerMerger.merge(s, c, REQUESTER, false, 1, 0, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).as("without the map, the prefix decides").containsExactly("10.0.1.1");
+    }
+
+    @Test
+    void bep40BreaksTiesStably() {
+        Origin o = origin(2, "us", 10, 0);
+        List<byte[]> endpoints = List.of(endpoint(192, 168, 1, 1), endpoint(172, 20, 1, 1), endpoint(8, 8, 8, 8));
+        List<String> first = null;
+        for (int run = 0; run < 3; run++) {
+            PeerSelection s = new PeerSelection(100);
+            AnswerMerger.merge(s, sample(endpoints, List.of(o, o, o)), endpoint(100, 0, 0, 1), false, 2, 0, false, 0,
+                    new SplittableRandom(run), ranking(AltoMaps.NONE));
+            if (first == null) {
+                first = peers(s);
+            }
+            assertThat(peers(s)).as("the same choice whatever the random stream").isEqualTo(first);
+        }
+    }
+
+    @Test
+    void theRandomShareStaysRandomAndRankingIsOffForSmallSwarms() {
+        Origin far = origin(2, "us", 200, 0);
+        List<byte[]> endpoints = new ArrayList<>();
+        List<Origin> origins = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            endpoints.add(endpoint(11, 0, 0, i + 1));
+            origins.add(far);
+        }
+        byte[][] locals = new byte[30][];
+        for (int i = 0; i < 30; i++) {
+            locals[i] = endpoint(10, 9, 0, i + 1);
+        }
+        int remote = 0;
+        int runs = 50;
+        java.util.Set<String> remoteSeen = new java.util.HashSet<>();
+        for (int run = 0; run < runs; run++) {
+            PeerSelection s = local(locals);
+            AnswerMerger.merge(s, sample(endpoints, origins), REQUESTER, false, 20, 0.2, false, 0,
+                    new SplittableRandom(run), ranking(AltoMaps.NONE));
+            List<String> got = peers(s);
+            assertThat(got).hasSize(20).doesNotHaveDuplicates();
+            for (String p : got) {
+                if (p.startsWith("11.")) {
+                    remote++;
+                    remoteSeen.add(p);
+                }
+            }
+        }
+        assertThat(remote).as("a fifth of every answer comes from elsewhere though the node's own rank higher")
+                .isEqualTo(4 * runs);
+        assertThat(remoteSeen.size()).as("and it is drawn at random from the sample").isGreaterThan(30);
+
+        // no more peers than asked for: everyone, in no particular order
+        PeerSelection s = local(endpoint(10, 9, 0, 1));
+        AnswerMerger.merge(s, sample(List.of(endpoint(11, 0, 0, 1), endpoint(11, 0, 0, 2)), List.of(far, far)),
+                REQUESTER, false, 50, 0.2, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).containsExactlyInAnyOrder("10.9.0.1", "11.0.0.1", "11.0.0.2");
+    }
+
+    @Test
+    void neverTheRequesterNorAnExpiredRecordNorADuplicate() {
+        Origin o = origin(2, "eu", 1, 0);
+        PeerSelection s = local(endpoint(10, 9, 0, 1));
+        CachedSwarm c = sample(List.of(REQUESTER, endpoint(10, 9, 0, 1), endpoint(11, 0, 0, 1)), List.of(o, o, o));
+        AnswerMerger.merge(s, c, REQUESTER, false, 50, 0.2, false, 3_600_000 - 1, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).containsExactlyInAnyOrder("10.9.0.1", "11.0.0.1");
+        s = local();
+        AnswerMerger.merge(s, c, REQUESTER, false, 50, 0.2, false, 3_600_000, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).as("every cached record has expired").isEmpty();
+    }
+}
