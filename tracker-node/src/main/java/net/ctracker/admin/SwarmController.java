@@ -100,6 +100,9 @@ public class SwarmController {
         body.put("leechers", root.leechers() - fromMe[1] + mine.incomplete());
         body.put("downloaded", Math.max(root.downloaded(), mine.downloaded()));
         body.put("holders", holders);
+        // what this node's cache holds of the swarm (its sample of peers announced elsewhere)
+        net.ctracker.partial.ClusterPeers.CacheView cache = t.cluster().cached(h);
+        body.put("cache", cache == null ? null : Map.of("peers", cache.peers(), "ageMs", cache.ageMillis(), "counts", cache.counts()));
         return ResponseEntity.ok(body);
     }
 

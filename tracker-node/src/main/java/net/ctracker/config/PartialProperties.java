@@ -12,6 +12,7 @@ import org.springframework.validation.annotation.Validated;
  * {@link #toConfig} maps them, with {@code ctracker.locality.random-share}, onto the core's
  * {@link PartialConfig}; docs/distributed.md explains each.
  *
+ * @param emptyCacheTtl unset: 2s, or the cache TTL if that is shorter
  * @param staleTtl      unset: two announce intervals (the peer TTL)
  * @param refreshPeriod unset: one announce interval
  */
@@ -25,6 +26,7 @@ public record PartialProperties(
         @DefaultValue("5ms") Duration lookupDelay,
         @DefaultValue("100ms") Duration budget,
         @DefaultValue("30s") Duration cacheTtl,
+        Duration emptyCacheTtl,
         Duration staleTtl,
         @DefaultValue("3s") Duration lookupTimeout,
         @DefaultValue("100") int cachePeers,
@@ -52,6 +54,11 @@ public record PartialProperties(
         notNegative(P + "budget", budget);
         notNegative(P + "rebalance-delay", rebalanceDelay);
         PropertyChecks.positive(P + "cache-ttl", cacheTtl);
+        if (emptyCacheTtl != null) {
+            PropertyChecks.positive(P + "empty-cache-ttl", emptyCacheTtl);
+            PropertyChecks.require(emptyCacheTtl.compareTo(cacheTtl) <= 0,
+                    P + "empty-cache-ttl must be at most " + P + "cache-ttl (" + cacheTtl + "), not " + emptyCacheTtl);
+        }
         PropertyChecks.positive(P + "lookup-timeout", lookupTimeout);
         PropertyChecks.positive(P + "sweep-period", sweepPeriod);
         PropertyChecks.positive(P + "digest-period", digestPeriod);
@@ -75,6 +82,7 @@ public record PartialProperties(
                 .lookupDelayMillis(lookupDelay.toMillis())
                 .budgetMillis(budget.toMillis())
                 .cacheTtlMillis(cacheTtl.toMillis())
+                .emptyCacheTtlMillis(emptyCacheTtl != null ? emptyCacheTtl.toMillis() : Math.min(2_000, cacheTtl.toMillis()))
                 .lookupTimeoutMillis(lookupTimeout.toMillis())
                 .cachePeers(cachePeers)
                 .pathPeers(pathPeers)

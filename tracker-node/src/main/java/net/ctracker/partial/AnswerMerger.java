@@ -17,9 +17,10 @@ import net.ctracker.swarm.PeerSelection;
  * <ul>
  * <li>When the node's own candidates and the sample together fit in numwant, all of them go out:
  *     no ranking for a swarm that holds no more peers than asked for.
- * <li>Otherwise {@code randomShare} of numwant (rounded up) is drawn at random from the sample, so
- *     every answer represents the whole swarm (no islands); a leecher whose node knows no seeder gets
- *     the sample's seeders first, a seeder leechers first.
+ * <li>Otherwise {@code randomShare} of numwant (rounded up) is drawn at random from the sample's
+ *     uniform part (the answerer ranks the rest of its sample for the requester), so every answer
+ *     represents the whole swarm (no islands); a leecher whose node knows no seeder gets the
+ *     sample's seeders first, a seeder leechers first.
  * <li>The rest are the best of the node's own candidates and the remaining sample, ranked: same node
  *     first; then the requester's region ({@code ctracker.region} of the node where the peer
  *     announced); then the lowest predicted RTT between the requester's node and the peer's
@@ -121,13 +122,23 @@ final class AnswerMerger {
                 chosen[picked++] = c;
             }
         } else {
-            // the random share from the sample, drawn first so that ranking cannot take it
-            int share = Math.min(remoteCount, (int) Math.ceil(randomShare * numwant));
-            Boolean prefer = preference(requesterSeeder, localSeeders);
-            int[] order = new int[remoteCount];
+            // the random share from the sample's uniform part, drawn first so that ranking cannot take it
+            int uniform = 0;
             for (int r = 0; r < remoteCount; r++) {
-                order[r] = localCount + r;
+                uniform += remoteIndex[localCount + r] >= sample.uniformFrom ? 1 : 0;
             }
+            boolean all = uniform == 0; // an answer without a uniform part: draw from all of it
+            int pool = all ? remoteCount : uniform;
+            int share = Math.min(pool, (int) Math.ceil(randomShare * numwant));
+            Boolean prefer = preference(requesterSeeder, localSeeders);
+            int[] order = new int[pool];
+            int o = 0;
+            for (int r = 0; r < remoteCount; r++) {
+                if (all || remoteIndex[localCount + r] >= sample.uniformFrom) {
+                    order[o++] = localCount + r;
+                }
+            }
+            remoteCount = pool;
             int reserved = 0;
             int[] randomPicks = new int[share];
             for (int pass = 0; pass < (prefer == null ? 1 : 2) && reserved < share; pass++) {

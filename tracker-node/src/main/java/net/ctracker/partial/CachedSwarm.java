@@ -22,14 +22,17 @@ final class CachedSwarm {
     /** When each record expires (this node's clock): it is never handed out after that. */
     final long[] expiresAtMillis;
     final boolean fromHere;
+    /** Records from this index on are a uniform sample of the swarm (the random share is drawn from them). */
+    final int uniformFrom;
     final long countsAtMillis;
     final int seederCount;
     final int leecherCount;
     final long downloaded;
 
     private CachedSwarm(long sampleAtMillis, byte[][] endpoints, byte[][] peerIds, boolean[] seeders, Origin[] origins,
-                        long[] expiresAtMillis, boolean fromHere, long countsAtMillis, int seederCount, int leecherCount,
-                        long downloaded) {
+                        long[] expiresAtMillis, boolean fromHere, int uniformFrom, long countsAtMillis, int seederCount,
+                        int leecherCount, long downloaded) {
+        this.uniformFrom = uniformFrom;
         this.sampleAtMillis = sampleAtMillis;
         this.endpoints = endpoints;
         this.peerIds = peerIds;
@@ -44,7 +47,7 @@ final class CachedSwarm {
     }
 
     static final CachedSwarm EMPTY = new CachedSwarm(NEVER, new byte[0][], new byte[0][], new boolean[0], new Origin[0],
-            new long[0], false, NEVER, 0, 0, 0);
+            new long[0], false, 0, NEVER, 0, 0, 0);
 
     int size() {
         return endpoints.length;
@@ -67,6 +70,7 @@ final class CachedSwarm {
         long[] x = expiresAtMillis;
         long sampleAt = sampleAtMillis;
         boolean here = this.fromHere;
+        int uniform = uniformFrom;
         if (answer.hasPeers()) {
             int n = answer.records().size();
             e = new byte[n][];
@@ -84,11 +88,12 @@ final class CachedSwarm {
             }
             sampleAt = nowMillis;
             here = fromHere;
+            uniform = answer.uniformFrom();
         }
         if (answer.hasCounts()) {
-            return new CachedSwarm(sampleAt, e, p, s, o, x, here, nowMillis, answer.seeders(), answer.leechers(),
+            return new CachedSwarm(sampleAt, e, p, s, o, x, here, uniform, nowMillis, answer.seeders(), answer.leechers(),
                     Math.max(downloaded, answer.downloaded()));
         }
-        return new CachedSwarm(sampleAt, e, p, s, o, x, here, countsAtMillis, seederCount, leecherCount, downloaded);
+        return new CachedSwarm(sampleAt, e, p, s, o, x, here, uniform, countsAtMillis, seederCount, leecherCount, downloaded);
     }
 }

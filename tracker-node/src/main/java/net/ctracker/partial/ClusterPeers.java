@@ -31,11 +31,12 @@ import net.ctracker.time.Scheduler;
  * caller's thread.
  *
  * <p>When to look up: an announce whose own answer is short of numwant looks the swarm up unless the
- * cache holds an answer younger than the cache TTL, or the requester is re-announcing and the cache
- * holds one younger than the stale TTL (a client that re-announces already has peers). An announce
- * the node can fill itself never waits: it gets the random share from whatever answer is cached and
- * refreshes a missing or expired one in the background. A scrape waits for the counts of every hash
- * that has no fresh counts.
+ * cache holds a fresh answer (younger than the cache TTL; a smaller-than-asked answer for less, down to
+ * the empty-cache TTL), or the requester is re-announcing and the cache holds one younger than the
+ * stale TTL (a client that re-announces already has peers). An announce the node can fill itself
+ * never waits: it gets the random share from whatever answer is cached; a newcomer answered from an
+ * older sample refreshes it in the background (a re-announce only when the sample is empty). A
+ * scrape waits for the counts of every hash that has no fresh counts.
  *
  * <p>Thread-safe: the cache and the lookups in flight are concurrent maps; the overlay's event loop
  * completes lookups. Memory: at most {@code maxCacheSwarms} cached answers of at most
@@ -121,11 +122,15 @@ public final class ClusterPeers implements RemotePeers {
         CachedSwarm entry = cache.get(infoHash);
         long age = entry == null || !entry.hasSample() ? Long.MAX_VALUE : now - entry.sampleAtMillis;
         boolean lacks = selection.total() < numwant;
-        boolean fresh = age <= config.cacheTtlMillis();
+        boolean fresh = age <= freshFor(entry);
         boolean usable = age <= config.staleTtlMillis();
         if (fresh || (usable && (!lacks || selection.renewed()))) {
             merge(selection, entry, endpoint, seeder, numwant, now);
             counters.lookup(fresh ? Lookup.CACHE : Lookup.STALE);
+            if (!fresh && (!selection.renewed() || entry.size() == 0)) {
+                // answered from an older sample: a newcomer (or a sample with nobody in it) refreshes it for the next
+                lookUp(infoHash, numwant, seeder, false, null);
+            }
             return true;
         }
         if (!lacks) {
@@ -159,6 +164,19 @@ public final class ClusterPeers implements RemotePeers {
             return true;
         }
         return false;
+    }
+
+    /**
+     * How long a sample counts as fresh: the cache TTL for a full one; for a sample smaller than what
+     * was asked (the swarm elsewhere had no more), shorter in proportion, down to the empty-cache TTL
+     * for an empty one, so that peers of a new or growing swarm are found within seconds.
+     */
+    private long freshFor(CachedSwarm entry) {
+        if (entry == null || entry.size() >= config.cachePeers()) {
+            return config.cacheTtlMillis();
+        }
+        long scaled = config.cacheTtlMillis() * entry.size() / config.cachePeers();
+        return Math.max(config.emptyCacheTtlMillis(), scaled);
     }
 
     /** Every answer goes through here, with or without a cached sample: it is cut to numwant, ranked when ranking is on. */
@@ -383,8 +401,16 @@ public final class ClusterPeers implements RemotePeers {
         return pendingCount.get();
     }
 
-    /** The cached answer for a swarm, for inspection (admin API). */
-    CachedSwarm cached(InfoHash infoHash) {
-        return cache.get(infoHash);
+    /** What this node's cache holds of a swarm, for operators: peers in its sample and their age; null if nothing. */
+    public record CacheView(int peers, long ageMillis, boolean counts) {
+    }
+
+    public CacheView cached(InfoHash infoHash) {
+        CachedSwarm e = cache.get(infoHash);
+        if (e == null) {
+            return null;
+        }
+        long now = loop.nowMillis();
+        return new CacheView(e.size(), e.hasSample() ? now - e.sampleAtMillis : -1, e.hasCounts());
     }
 }

@@ -78,8 +78,9 @@ final class Lookups {
                 return false;
             }
         }
+        int[] uniformFrom = new int[1];
         List<HeldSwarms.Record> sample = q.numwant() == 0 || s == null ? List.of()
-                : sampleFor(s, q.numwant(), requester, q.requesterSeeder() ? Boolean.FALSE : Boolean.TRUE, now);
+                : sampleFor(s, q.numwant(), requester, q.requesterSeeder() ? Boolean.FALSE : Boolean.TRUE, now, uniformFrom);
         // counts of the peers announced elsewhere: the requester adds its own, which may be newer
         int[] theirs = s == null ? new int[2] : s.countsFrom(requester.key());
         int seeders = s == null ? 0 : s.seeders - theirs[0];
@@ -94,10 +95,11 @@ final class Lookups {
                 entries.add(new Entry(e.endpoint(), e.peerId(), e.seeder(), false, false, e.ttlSeconds(), origins.size()));
                 origins.add(r.origin);
             }
-            cluster.answered(q.infoHash(), new Answer(q.infoHash(), peers, full, seeders, leechers, downloaded, entries),
-                    origins, true);
+            cluster.answered(q.infoHash(), new Answer(q.infoHash(), peers, full, seeders, leechers, downloaded, entries,
+                    uniformFrom[0]), origins, true);
         } else {
-            ctx.outbox.answer(requester.handle(), q.infoHash(), peers, full, seeders, leechers, downloaded, sample, now);
+            ctx.outbox.answer(requester.handle(), q.infoHash(), peers, full, seeders, leechers, downloaded, sample,
+                    uniformFrom[0], now);
         }
         if (!full && q.needCounts()) {
             forward(new Query(q.infoHash(), 0, true, q.requesterSeeder(), q.hops()), key, requester);
@@ -112,7 +114,9 @@ final class Lookups {
      * requester's cache then holds its neighbourhood of the swarm and a random sample of the rest.
      * O(want), never a sort of the list.
      */
-    private List<HeldSwarms.Record> sampleFor(HeldSwarms.Swarm s, int want, Origin requester, Boolean prefer, long now) {
+    private List<HeldSwarms.Record> sampleFor(HeldSwarms.Swarm s, int want, Origin requester, Boolean prefer, long now,
+                                              int[] uniformFrom) {
+        uniformFrom[0] = 0;
         if (!ranking || s.size() <= want) {
             return ctx.held.sample(s, want, requester.key(), prefer, now);
         }
@@ -137,6 +141,7 @@ final class Lookups {
         for (int i = 0; i < Math.min(best, keys.length); i++) {
             out.add(ranked.get((int) (keys[i] & 0xFFFFF)));
         }
+        uniformFrom[0] = out.size();
         out.addAll(drawn.subList(drawn.size() - random, drawn.size()));
         return out;
     }

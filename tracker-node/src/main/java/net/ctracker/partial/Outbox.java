@@ -123,7 +123,7 @@ final class Outbox {
 
     /** An answer for {@code to}; {@code records} are (entry, origin) pairs. */
     void answer(NodeHandle to, InfoHash infoHash, boolean hasPeers, boolean hasCounts, int seeders, int leechers,
-                long downloaded, List<HeldSwarms.Record> records, long nowMillis) {
+                long downloaded, List<HeldSwarms.Record> records, int uniformFrom, long nowMillis) {
         AnswerBatch b = answers.get(to);
         if (b != null && !fits(b, records)) {
             answers.remove(to);
@@ -139,7 +139,7 @@ final class Outbox {
             int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
             entries.add(new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, b.index(r.origin)));
         }
-        b.answers.add(new Answer(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, entries));
+        b.answers.add(new Answer(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, entries, uniformFrom));
         b.bytes += ANSWER_HEADER_BYTES + records.size() * TrackerCodec.MAX_ENTRY_BYTES;
         scheduleLookupFlush();
     }

@@ -12,6 +12,8 @@ package net.ctracker.partial;
  * @param lookupDelayMillis lookups and answers wait this long to share a message per next hop
  * @param budgetMillis      an announce that waits for other nodes' peers is answered after at most this long
  * @param cacheTtlMillis    a lookup's answer is reused for this long before the swarm is looked up again
+ * @param emptyCacheTtlMillis an empty answer is reused only this long (a smaller than asked one in proportion up to the
+ *                          cache TTL): a new or growing swarm is looked up again soon
  * @param staleTtlMillis    an older answer still serves re-announces and announces the node can answer itself,
  *                          up to this age (then it is dropped); its records are handed out only until they expire
  * @param lookupTimeoutMillis a lookup without any answer is given up after this long
@@ -35,6 +37,7 @@ public record PartialConfig(
         long lookupDelayMillis,
         long budgetMillis,
         long cacheTtlMillis,
+        long emptyCacheTtlMillis,
         long staleTtlMillis,
         long lookupTimeoutMillis,
         int cachePeers,
@@ -54,6 +57,7 @@ public record PartialConfig(
         require(publishDelayMillis >= 0 && refreshDelayMillis >= 0 && lookupDelayMillis >= 0, "delays must be >= 0");
         require(budgetMillis >= 0, "budget must be >= 0");
         require(cacheTtlMillis > 0 && staleTtlMillis >= cacheTtlMillis, "need 0 < cache TTL <= stale TTL");
+        require(emptyCacheTtlMillis > 0 && emptyCacheTtlMillis <= cacheTtlMillis, "need 0 < empty-cache TTL <= cache TTL");
         require(lookupTimeoutMillis > 0, "lookup timeout must be positive");
         require(cachePeers >= 1 && cachePeers <= TrackerCodec.MAX_NUMWANT, "cache peers must be 1.." + TrackerCodec.MAX_NUMWANT);
         require(pathPeers >= 1, "path peers must be positive");
@@ -92,6 +96,7 @@ public record PartialConfig(
         b.lookupDelayMillis = lookupDelayMillis;
         b.budgetMillis = budgetMillis;
         b.cacheTtlMillis = cacheTtlMillis;
+        b.emptyCacheTtlMillis = emptyCacheTtlMillis;
         b.staleTtlMillis = staleTtlMillis;
         b.lookupTimeoutMillis = lookupTimeoutMillis;
         b.cachePeers = cachePeers;
@@ -116,6 +121,7 @@ public record PartialConfig(
         private long lookupDelayMillis = 5;
         private long budgetMillis = 100;
         private long cacheTtlMillis = 30_000;
+        private long emptyCacheTtlMillis = 2_000;
         private long staleTtlMillis = 60 * 60_000;
         private long lookupTimeoutMillis = 3_000;
         private int cachePeers = 100;
@@ -136,6 +142,7 @@ public record PartialConfig(
         public Builder lookupDelayMillis(long v) { lookupDelayMillis = v; return this; }
         public Builder budgetMillis(long v) { budgetMillis = v; return this; }
         public Builder cacheTtlMillis(long v) { cacheTtlMillis = v; return this; }
+        public Builder emptyCacheTtlMillis(long v) { emptyCacheTtlMillis = v; return this; }
         public Builder staleTtlMillis(long v) { staleTtlMillis = v; return this; }
         public Builder lookupTimeoutMillis(long v) { lookupTimeoutMillis = v; return this; }
         public Builder cachePeers(int v) { cachePeers = v; return this; }
@@ -152,7 +159,7 @@ public record PartialConfig(
 
         public PartialConfig build() {
             return new PartialConfig(replicas, publishDelayMillis, refreshDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
-                    staleTtlMillis, lookupTimeoutMillis, cachePeers, pathPeers, maxCacheSwarms, maxPendingLookups,
+                    emptyCacheTtlMillis, staleTtlMillis, lookupTimeoutMillis, cachePeers, pathPeers, maxCacheSwarms, maxPendingLookups,
                     maxQueuedChanges, refreshPeriodMillis, sweepPeriodMillis, rebalanceDelayMillis, digestPeriodMillis,
                     maxHops, randomShare);
         }

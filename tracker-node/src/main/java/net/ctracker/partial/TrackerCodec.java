@@ -45,7 +45,8 @@ import net.ctracker.swarm.InfoHash;
  * PUBLISH       origins count:u16 swarm...
  * REPLICATE     mode:u8 origins count:u16 swarm...
  * GET_PEERS     requester:origin count:u16 (infoHash:20 numwant:u16 flags:u8 (1 counts, 2 seeder) hops:u8)...
- * PEERS         origins count:u16 (infoHash:20 flags:u8 (1 counts, 2 peers) seeders:u32 leechers:u32 downloaded:i64 count:u16 entry...)...
+ * PEERS         origins count:u16 (infoHash:20 flags:u8 (1 counts, 2 peers) seeders:u32 leechers:u32 downloaded:i64
+ *               uniformFrom:u16 (at most the entries' count) count:u16 entry...)...
  * DIGEST        count:u16 (infoHash:20 count:u32 hash:i64)...
  * INSPECT       requestId:i64 requester:origin infoHash:20 hops:u8 routed:u8
  * INSPECT_REPLY requestId:i64 infoHash:20 role:u8 seeders:u32 leechers:u32 downloaded:i64 origins
@@ -117,6 +118,7 @@ public final class TrackerCodec {
                 w.u31(a.seeders(), "seeders");
                 w.u31(a.leechers(), "leechers");
                 w.nonNegative(a.downloaded(), "downloaded");
+                w.u16Limited(a.uniformFrom(), a.records().size(), "uniformFrom");
                 w.entries(a.records(), m.origins().size());
             }
         } else if (message instanceof Digest m) {
@@ -380,8 +382,15 @@ public final class TrackerCodec {
                     int seeders = r.u31("seeders");
                     int leechers = r.u31("leechers");
                     long downloaded = r.nonNegative("downloaded");
+                    int at = r.offset();
+                    int uniformFrom = r.u16();
+                    List<Entry> entries = r.entries(origins.size());
+                    if (uniformFrom > entries.size()) {
+                        throw new MessageFormatException(Reason.BAD_VALUE, at, "uniformFrom " + uniformFrom + " beyond "
+                                + entries.size() + " records");
+                    }
                     answers.add(new Answer(h, (flags & 2) != 0, (flags & 1) != 0, seeders, leechers, downloaded,
-                            r.entries(origins.size())));
+                            entries, uniformFrom));
                 }
                 yield new Peers(origins, answers);
             }

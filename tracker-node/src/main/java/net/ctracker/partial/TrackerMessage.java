@@ -131,12 +131,22 @@ public sealed interface TrackerMessage {
      * An answer: a sample of the swarm's records ({@code hasPeers}; it may be empty), and its counts
      * when the answerer holds the full list ({@code hasCounts}). A counts-only answer has no sample.
      * The counts are of the peers announced anywhere but at the requester, which adds its own.
+     * Records from {@code uniformFrom} on are a uniform sample of the swarm; those before it were
+     * chosen for their closeness to the requester.
      */
     record Answer(InfoHash infoHash, boolean hasPeers, boolean hasCounts, int seeders, int leechers, long downloaded,
-                  List<Entry> records) {
+                  List<Entry> records, int uniformFrom) {
         public Answer {
             Objects.requireNonNull(infoHash);
             records = List.copyOf(records);
+            if (uniformFrom < 0 || uniformFrom > records.size()) {
+                throw new IllegalArgumentException("uniformFrom out of range");
+            }
+        }
+
+        public Answer(InfoHash infoHash, boolean hasPeers, boolean hasCounts, int seeders, int leechers, long downloaded,
+                      List<Entry> records) {
+            this(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, records, 0);
         }
     }
 

@@ -53,4 +53,26 @@ class PartialTrackerSimTest {
         assertThat(at[0]).isPositive();
         assertThat(counts).containsExactly(new SwarmCounts(0, 2, 0));
     }
+
+    @Test
+    void aLookupOfAPopulatedSwarmBringsBackAFullSample() {
+        SimCluster c = cluster(3, 6);
+        List<SimHost> live = c.live();
+        InfoHash h = SimCluster.hash(9);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int p = 0; p < 240; p++) {
+            c.announce(live.get(r.nextInt(live.size())), h, SimCluster.ip(100 + p), 6881, SimCluster.peerId(100 + p), 1000,
+                    AnnounceEvent.STARTED, 30);
+        }
+        c.run(60_000);
+        for (SimHost at : live) {
+            SimCluster.Reply reply = c.announce(at, h, SimCluster.ip(9_000), 6881, SimCluster.peerId(9_000), 1000,
+                    AnnounceEvent.STARTED, 30);
+            c.run(2_000);
+            assertThat(reply.peers).hasSize(30);
+            ClusterPeers.CacheView v = c.node(at).cluster.cached(h);
+            assertThat(v).as("cache at %s", at).isNotNull();
+            assertThat(v.peers()).as("sample cached at %s", at).isGreaterThanOrEqualTo(100);
+        }
+    }
 }
