@@ -5,7 +5,8 @@ package net.ctracker.locality;
  *
  * @param ranking               rank answers by closeness (off: a random choice, as a central tracker gives)
  * @param dimensions            dimensions of the network coordinates (plus a height)
- * @param coordinatePeriodMillis every this long a node swaps coordinates with one random neighbour
+ * @param coordinatePeriodMillis every this long a node swaps coordinates with one random neighbour while its error is
+ *                              above 0.25 (a fifth of it while above 0.5), every sixth period once settled
  * @param oversample            an announce draws this many times numwant of the node's own peers to rank from
  */
 public record LocalityConfig(boolean ranking, int dimensions, long coordinatePeriodMillis, int oversample) {

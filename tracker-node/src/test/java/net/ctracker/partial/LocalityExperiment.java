@@ -193,10 +193,12 @@ final class LocalityExperiment {
         return quantile(errors, 0.5);
     }
 
+    /** Tracker messages sent, without coordinate swaps (those run per time, not per announce). */
     private static long messages(SimCluster c) {
         long n = 0;
         for (SimCluster.Node node : c.nodes.values()) {
-            n += node.counters.snapshot().messagesSent();
+            TrackerCounters.Snapshot s = node.counters.snapshot();
+            n += s.messagesSent() - s.sent().get(TrackerMessage.Kind.COORDINATES);
         }
         return n;
     }

@@ -145,10 +145,20 @@ public class PartialTrackerFigures {
         return c;
     }
 
+    /** Tracker messages sent, without the coordinate swaps (those run per time, like the overlay's maintenance). */
     private static long trackerMessages(SimCluster c) {
         long n = 0;
         for (SimCluster.Node node : c.nodes.values()) {
-            n += node.counters.snapshot().messagesSent();
+            TrackerCounters.Snapshot s = node.counters.snapshot();
+            n += s.messagesSent() - s.sent().get(TrackerMessage.Kind.COORDINATES);
+        }
+        return n;
+    }
+
+    private static long coordinateMessages(SimCluster c) {
+        long n = 0;
+        for (SimCluster.Node node : c.nodes.values()) {
+            n += node.counters.snapshot().sent().get(TrackerMessage.Kind.COORDINATES);
         }
         return n;
     }
@@ -184,6 +194,7 @@ public class PartialTrackerFigures {
         long t0 = System.nanoTime();
         c.run(2 * interval); // everyone started, one full round of re-announces
         long m0 = trackerMessages(c);
+        long coords0 = coordinateMessages(c);
         Map<TrackerMessage.Kind, Long> k0 = byKind(c);
         long[] recv0 = received(c);
         Map<TrackerCounters.Lookup, Long> l0 = lookups(c);
@@ -196,7 +207,7 @@ public class PartialTrackerFigures {
         StringBuilder kinds = new StringBuilder();
         k1.forEach((k, v) -> {
             long d = v - k0.getOrDefault(k, 0L);
-            if (d > 0) {
+            if (d > 0 && k != TrackerMessage.Kind.COORDINATES) {
                 kinds.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT), (double) d / w.announces));
             }
         });
@@ -207,6 +218,8 @@ public class PartialTrackerFigures {
             handled[i] = recv1[i] - recv0[i];
         }
         line("- tracker messages handled per node: %s", spread(handled));
+        line("- coordinate swaps (not counted above; they run per time, like the overlay's maintenance): %.2f messages per node per minute",
+                (coordinateMessages(c) - coords0) / (double) nodes / (2.0 * interval / 60_000));
         StringBuilder how = new StringBuilder();
         lookups(c).forEach((k, v) -> how.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT),
                 (double) (v - l0.getOrDefault(k, 0L)) / w.announces)));
