@@ -66,7 +66,8 @@ for r in $(seq 1 $REGIONS); do
               --ctracker.udp.port=0 --ctracker.advertised-url="http://$addr:7070" --ctracker.region="region-$r"
               --ctracker.cluster-secret-file="$WORK/secret" --ctracker.locality.coordinate-period=2s)
         if [[ "$r.$i" != "1.1" ]]; then args+=(--ctracker.bootstrap="$BOOT"); fi
-        in_region "$r" java -Xms128m -Xmx256m -XX:+UseSerialGC -jar "$JAR" "${args[@]}" > "$WORK/node-$r-$i.log" 2>&1 &
+        # ip netns exec itself, not a shell function: $! is then the JVM (ip execs it), which cleanup can stop
+        ip netns exec "$NAME-$r" java -Xms128m -Xmx256m -XX:+UseSerialGC -jar "$JAR" "${args[@]}" > "$WORK/node-$r-$i.log" 2>&1 &
         NODES+=($!)
     done
 done
