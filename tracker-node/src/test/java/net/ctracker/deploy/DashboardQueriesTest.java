@@ -52,6 +52,8 @@ import tools.jackson.databind.ObjectMapper;
 class DashboardQueriesTest {
 
     private static final Path DASHBOARD = DockerEngine.repositoryRoot().resolve("helm/ctracker/dashboards/ctracker.json");
+    private static final byte[] SHARED_SWARM = "dashboard-test-swarm".getBytes(StandardCharsets.US_ASCII);
+
     /** What Grafana puts in for its variables: every region, and a rate window of several scrapes. */
     private static final Map<String, String> VARIABLES = Map.of("$__rate_interval", "15s", "$region", ".*");
 
@@ -215,6 +217,13 @@ class DashboardQueriesTest {
 
     /** A little of everything the dashboard shows: announces, scrapes, a bad request, lookups. */
     private void traffic() throws Exception {
+        // one swarm that grows at both nodes: its answers are ranked and measured (locality panels)
+        for (int port : publicPorts) {
+            byte[] peerId = new byte[20];
+            random.nextBytes(peerId);
+            send("http://127.0.0.1:" + port + "/announce?info_hash=" + percent(SHARED_SWARM) + "&peer_id=" + percent(peerId)
+                    + "&port=" + (40000 + random.nextInt(20000)) + "&uploaded=0&downloaded=0&left=1&event=started");
+        }
         for (int port : publicPorts) {
             byte[] infoHash = new byte[20];
             random.nextBytes(infoHash);
