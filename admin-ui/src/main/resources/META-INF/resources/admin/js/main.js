@@ -82,6 +82,7 @@ function drawCluster() {
   drawDetails($('node-details'), c.nodes.find(n => n.key === focus), c, colours);
   heatmap.draw(c, colours);
   drawSummary();
+  paintDots(document.body, colours); // panels drawn before the regions were known get their colours too
 }
 
 function drawLegend() {

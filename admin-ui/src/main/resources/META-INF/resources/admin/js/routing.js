@@ -19,7 +19,7 @@ export function drawLeafSet(tbody, node, colours, onSelect) {
   paintDots(tbody, colours);
 }
 
-const CELL = 13;
+const CELL = 11;
 const LEFT = 24;
 
 export function drawRoutingTable(root, summary, node) {
