@@ -146,6 +146,28 @@ class ClusterProtocolSimTest {
     }
 
     @Test
+    void twoHundredNodesAreGatheredWithinTheTimeBudgetAndTheCostIsPrinted(long seed) {
+        ClusterProtocol.Settings defaults = new ClusterProtocol.Settings(5_000, 2_000, 1_000, 16 << 20, 64, 3_600_000);
+        SimOverlay o = overlay(seed, 200, defaults);
+        List<HeldList> twenty = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            twenty.add(new HeldList(hash(i), i % 4 == 0, 10 + i, 20 + i, i));
+        }
+        o.live().forEach(h -> held.put(h, twenty));
+        SimHost asker = o.live().get(0);
+        ClusterView v = view(o, protocols.get(asker), 20);
+        assertThat(v.complete()).isTrue();
+        assertThat(v.nodes()).hasSize(200).allMatch(NodeState::reachable);
+        assertThat(v.tookMillis()).isLessThan(defaults.timeoutMillis());
+        long bytes = v.nodes().stream().filter(n -> !n.handle().key().equals(v.self()))
+                .mapToLong(n -> ClusterCodec.encode(n.report()).length).sum();
+        System.out.printf("ClusterProtocolSimTest: %d nodes gathered in %d ms of simulated time (RTTs 2..~140 ms), "
+                        + "%d DESCRIBE + %d DESCRIPTION messages, %.0f KB of descriptions (%.0f B per node), %d latency links%n",
+                v.nodes().size(), v.tookMillis(), v.nodes().size() - 1, v.nodes().size() - 1, bytes / 1024.0,
+                bytes / (double) (v.nodes().size() - 1), v.latency().size());
+    }
+
+    @Test
     void unreachableNodesAreForgottenAfterTheForgetPeriod(long seed) {
         ClusterProtocol.Settings shortMemory = new ClusterProtocol.Settings(3_000, 0, 1_000, 16 << 20, 16, 20_000);
         SimOverlay o = overlay(seed, 12, shortMemory);

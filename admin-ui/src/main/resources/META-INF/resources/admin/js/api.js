@@ -48,15 +48,19 @@ export async function getJson(path, timeoutMs = 10000) {
   };
 }
 
-/** Runs task() now and then again `periodMs` after each run finishes (never two at once). */
+/**
+ * Runs task() now and again `periodMs` after each run finishes (never two at once). A run that
+ * took long (a large cluster) spaces the next ones out: at least five times its own duration.
+ */
 export function every(periodMs, task) {
   const run = async () => {
+    const started = performance.now();
     try {
       await task();
     } catch (e) {
       console.warn('refresh failed', e);
     }
-    setTimeout(run, periodMs);
+    setTimeout(run, Math.max(periodMs, 5 * (performance.now() - started)));
   };
   run();
 }

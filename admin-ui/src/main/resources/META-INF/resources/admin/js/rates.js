@@ -48,13 +48,15 @@ export class Rates {
     clear(this.root);
     const rates = this.rates();
     const now = this.samples.length ? this.samples[this.samples.length - 1].atMillis : Date.now();
+    // the time axis spans what was sampled so far (at least a minute), up to the 10-minute window
+    const span = Math.min(WINDOW_MS, Math.max(60 * 1000, this.samples.length ? now - this.samples[0].atMillis : 0));
     for (const s of SERIES) {
       const values = rates.map(r => r[s.key]);
       const current = values.length ? values[values.length - 1] : null;
       const max = Math.max(1, ...values);
       const chart = svg('svg', { viewBox: '0 0 300 50', preserveAspectRatio: 'none', role: 'img', 'aria-label': s.label });
       if (values.length > 1) {
-        const pts = rates.map(r => [300 * (1 - (now - r.t) / WINDOW_MS), 48 - 44 * (r[s.key] / max)]);
+        const pts = rates.map(r => [300 * (1 - (now - r.t) / span), 48 - 44 * (r[s.key] / max)]);
         const line = pts.map(p => p.map(v => v.toFixed(1)).join(',')).join(' ');
         chart.appendChild(svg('polygon', { points: `${pts[0][0].toFixed(1)},48 ${line} ${pts[pts.length - 1][0].toFixed(1)},48`, fill: s.colour }));
         chart.appendChild(svg('polyline', { points: line, stroke: s.colour }));
@@ -62,7 +64,7 @@ export class Rates {
       this.root.appendChild(el('div', { class: 'chart', dataset: { series: s.key } },
         el('div', { class: 'label' },
           el('span', {}, s.label + ' ', el('strong', { class: 'current', text: current === null ? 'measuring…' : format(current) })),
-          el('span', { text: `peak ${format(Math.max(0, ...values))}` })),
+          el('span', { text: `peak ${format(Math.max(0, ...values))} · last ${axis(span)}` })),
         chart));
     }
     this.cpuLine.textContent = this.cpuText();
@@ -84,6 +86,10 @@ export class Rates {
     return `CPU time of this node's process per request served, last ${Math.round((last.atMillis - first.atMillis) / 1000)} s: `
       + `${us < 100 ? us.toFixed(1) : Math.round(us)} µs (everything the process did, overlay and GC included, over ${requests} requests)`;
   }
+}
+
+function axis(ms) {
+  return ms >= 90 * 1000 ? `${Math.round(ms / 60000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
 function format(v) {

@@ -61,7 +61,8 @@ export function drawRoutingTable(root, summary, node) {
     }
   }
   const cells = entries.size;
-  summary.textContent = `${node.routingTable.length} entries in ${cells} of 640 cells, ${rows} row${rows === 1 ? '' : 's'} in use; `
+  const n = node.routingTable.length;
+  summary.textContent = `${n} entr${n === 1 ? 'y' : 'ies'} in ${cells} of 640 cells, ${rows} row${rows === 1 ? '' : 's'} in use; `
     + `this node is ${shortKey(node.key)} (${node.region}), ${node.joined ? 'joined' : 'not joined yet'}`;
 }
 
