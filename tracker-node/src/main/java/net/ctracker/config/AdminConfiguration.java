@@ -12,7 +12,7 @@ import net.ctracker.cluster.ClusterProtocol;
 import net.ctracker.partial.PartialTracker;
 import net.ctracker.swarm.SwarmStore;
 import net.ctracker.time.Clock;
-import net.ctracker.transport.LocalNode;
+import net.ctracker.overlay.LocalNode;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;

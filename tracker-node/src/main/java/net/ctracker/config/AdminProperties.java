@@ -2,10 +2,6 @@ package net.ctracker.config;
 
 import java.time.Duration;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -25,15 +21,13 @@ import org.springframework.validation.annotation.Validated;
 public record AdminProperties(
         @DefaultValue("admin") String username,
         String password,
-        @DefaultValue @Valid Cluster cluster) {
+        @DefaultValue Cluster cluster) {
 
     public AdminProperties {
-        if (username == null || username.isEmpty() || username.length() > 64 || username.contains(":")) {
-            throw new IllegalArgumentException("ctracker.admin.username must be 1..64 characters without ':'");
-        }
-        if (password != null && !password.isEmpty() && password.length() < 8) {
-            throw new IllegalArgumentException("ctracker.admin.password must be at least 8 characters (or empty: no credential)");
-        }
+        PropertyChecks.require(username != null && !username.isEmpty() && username.length() <= 64 && !username.contains(":"),
+                "ctracker.admin.username must be 1..64 characters without ':'");
+        PropertyChecks.require(password == null || password.isEmpty() || password.length() >= 8,
+                "ctracker.admin.password must be at least 8 characters (or empty: no credential)");
     }
 
     /** Whether the page and the admin API ask for the credential. */
@@ -52,26 +46,28 @@ public record AdminProperties(
      * @param forgetAfter an unreachable node is dropped from the view this long after it was last seen
      */
     public record Cluster(
-            @DefaultValue("5s") @NotNull Duration timeout,
-            @DefaultValue("2s") @NotNull Duration cacheTtl,
-            @DefaultValue("1000") @Min(1) @Max(100000) int maxNodes,
-            @DefaultValue("16MB") @NotNull DataSize maxBytes,
-            @DefaultValue("64") @Min(1) @Max(1024) int maxInFlight,
-            @DefaultValue("1h") @NotNull Duration forgetAfter) {
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue("2s") Duration cacheTtl,
+            @DefaultValue("1000") int maxNodes,
+            @DefaultValue("16MB") DataSize maxBytes,
+            @DefaultValue("64") int maxInFlight,
+            @DefaultValue("1h") Duration forgetAfter) {
+
+        private static final String P = "ctracker.admin.cluster.";
 
         public Cluster {
-            if (timeout.toMillis() < 100 || timeout.toMillis() > 60_000) {
-                throw new IllegalArgumentException("ctracker.admin.cluster.timeout must be between 100ms and 60s");
-            }
-            if (cacheTtl.isNegative() || cacheTtl.toMillis() > 600_000) {
-                throw new IllegalArgumentException("ctracker.admin.cluster.cache-ttl must be between 0 and 10m");
-            }
-            if (maxBytes.toBytes() < 64 * 1024) {
-                throw new IllegalArgumentException("ctracker.admin.cluster.max-bytes must be at least 64KB (one description)");
-            }
-            if (forgetAfter.toMillis() < 1_000) {
-                throw new IllegalArgumentException("ctracker.admin.cluster.forget-after must be at least 1s");
-            }
+            PropertyChecks.set(P + "timeout", timeout);
+            PropertyChecks.require(timeout.toMillis() >= 100 && timeout.toMillis() <= 60_000,
+                    P + "timeout must be between 100ms and 60s, not " + timeout);
+            PropertyChecks.set(P + "cache-ttl", cacheTtl);
+            PropertyChecks.require(!cacheTtl.isNegative() && cacheTtl.toMillis() <= 600_000,
+                    P + "cache-ttl must be between 0 and 10m, not " + cacheTtl);
+            PropertyChecks.inRange(P + "max-nodes", maxNodes, 1, 100_000);
+            PropertyChecks.require(maxBytes != null && maxBytes.toBytes() >= 64 * 1024,
+                    P + "max-bytes must be at least 64KB (one description), not " + maxBytes);
+            PropertyChecks.inRange(P + "max-in-flight", maxInFlight, 1, 1024);
+            PropertyChecks.set(P + "forget-after", forgetAfter);
+            PropertyChecks.require(forgetAfter.toMillis() >= 1_000, P + "forget-after must be at least 1s, not " + forgetAfter);
         }
     }
 }

@@ -70,7 +70,8 @@ class AdminAccessTest {
     @Test
     void thePageAndTheAdminApiAskForTheCredential() throws Exception {
         for (String path : List.of("/admin", "/admin/", "/admin/index.html", "/admin/js/main.js", "/admin/api/node",
-                "/admin/api/cluster", "/admin/api/swarms", "/admin/api/counters", "/admin/api/route?key=" + "ab".repeat(20))) {
+                "/admin/api/cluster", "/admin/api/swarms", "/admin/api/counters", "/admin/api/locality",
+                "/admin/api/route?key=" + "ab".repeat(20))) {
             for (String auth : new String[] {null, basic(USER, "wrong-password-here"), basic("root", PASSWORD), "Bearer " + PASSWORD}) {
                 HttpResponse<String> r = get(internal + path, auth);
                 assertThat(r.statusCode()).as("%s with %s", path, auth).isEqualTo(401);
@@ -115,7 +116,8 @@ class AdminAccessTest {
     @Test
     void thePublicPortServesNoneOfIt() throws Exception {
         for (String path : List.of("/admin", "/admin/", "/admin/index.html", "/admin/js/main.js", "/admin/api/node",
-                "/admin/api/cluster", "/admin/api/swarms", "/admin/api/counters", "/META-INF/resources/admin/index.html")) {
+                "/admin/api/cluster", "/admin/api/swarms", "/admin/api/counters", "/admin/api/locality",
+                "/META-INF/resources/admin/index.html")) {
             for (String auth : new String[] {null, basic(USER, PASSWORD)}) {
                 HttpResponse<String> r = get(publicPort + path, auth);
                 assertThat(r.statusCode()).as("public %s", path).isEqualTo(404);

@@ -1,5 +1,6 @@
 // Locality figures (GET /admin/api/locality): {"answers", "sameRegionShare", "medianRttMs":
-// {"handed", "random"}}, numbers null until measured. A node without the endpoint answers 404.
+// {"handed", "random"}, "ranking", "coordinate", "altoMaps"}, numbers null until measured. A node
+// without the endpoint (an older one) answers 404, which is said in words.
 
 import { el, clear, count } from './format.js';
 
@@ -16,11 +17,20 @@ export function drawLocality(root, r) {
   const d = r.data || {};
   const median = d.medianRttMs || {};
   const ms = v => (v === null || v === undefined ? 'not measured yet' : `${Number(v).toFixed(1)} ms`);
-  root.appendChild(el('dl', { class: 'figures' },
-    el('dt', { text: 'answers measured' }), el('dd', { text: count(d.answers) }),
-    el('dt', { text: 'peers handed out from the requester\'s region' }),
-    el('dd', { text: d.sameRegionShare === null || d.sameRegionShare === undefined
-      ? 'not measured yet' : `${(100 * d.sameRegionShare).toFixed(1)} %` }),
-    el('dt', { text: 'median predicted RTT of peers handed out' }), el('dd', { text: ms(median.handed) }),
-    el('dt', { text: 'median predicted RTT of a random choice' }), el('dd', { text: ms(median.random) })));
+  const rows = [
+    ['answers measured', count(d.answers)],
+    ['peers handed out from the requester\'s region', d.sameRegionShare === null || d.sameRegionShare === undefined
+      ? 'not measured yet' : `${(100 * d.sameRegionShare).toFixed(1)} %`],
+    ['median predicted RTT of peers handed out', ms(median.handed)],
+    ['median predicted RTT of a random choice', ms(median.random)],
+  ];
+  if (typeof d.ranking === 'boolean') rows.push(['ranking by closeness', d.ranking ? 'on' : 'off (random answers)']);
+  if ('coordinate' in d) {
+    const c = d.coordinate;
+    rows.push(['this node\'s network coordinate', c && Array.isArray(c.vector)
+      ? `${c.vector.length} dimensions` + (typeof c.error === 'number' ? `, error ${c.error.toFixed(2)}` : '')
+      : 'not settled yet']);
+  }
+  if (typeof d.altoMaps === 'string') rows.push(['ISP maps (ALTO)', d.altoMaps]);
+  root.appendChild(el('dl', { class: 'figures' }, rows.map(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
 }
