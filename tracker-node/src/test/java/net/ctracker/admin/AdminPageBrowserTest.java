@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import net.ctracker.TrackerNodeApplication;
 import net.ctracker.config.PublicServerLifecycle;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -180,7 +183,7 @@ class AdminPageBrowserTest {
     @Order(3)
     void thePageShowsEveryNodeByKeyAndRegionTheLeafSetAndTheSwarms() {
         openPage();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        inBrowser(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             List<WebElement> rows = browser.findElements(By.cssSelector("#nodes tbody tr[data-key]"));
             assertThat(rows).hasSize(3);
             for (int i = 0; i < 3; i++) {
@@ -193,7 +196,7 @@ class AdminPageBrowserTest {
             assertThat(browser.findElements(By.cssSelector("#ring g.node.self"))).singleElement()
                     .satisfies(g -> assertThat(g.getAttribute("data-key")).isEqualTo(keys.get(0)));
         });
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        inBrowser(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             List<String> leaves = browser.findElements(By.cssSelector("#leafset tbody tr[data-key]")).stream()
                     .map(r -> r.findElement(By.cssSelector("td.key")).getText()).toList();
             assertThat(leaves).containsExactlyInAnyOrder(keys.get(1), keys.get(2));
@@ -211,10 +214,13 @@ class AdminPageBrowserTest {
         browser.findElement(By.id("swarm-hash")).sendKeys("not-a-hash");
         // (a search of a hash nobody holds would log the 404 as a console error: the API test covers it)
         browser.findElement(By.cssSelector("#swarm-search button")).click();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        inBrowser(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(browser.findElement(By.id("swarm-result")).getText()).contains("40 hex digits"));
-        browser.findElement(By.cssSelector("#swarms tbody tr[data-hash='" + HexFormat.of().formatHex(swarms[1]) + "']")).click();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        inBrowser(Duration.ofSeconds(5)).until(() -> {
+            browser.findElement(By.cssSelector("#swarms tbody tr[data-hash='" + HexFormat.of().formatHex(swarms[1]) + "']")).click();
+            return true;
+        });
+        inBrowser(Duration.ofSeconds(15)).untilAsserted(() -> {
             WebElement result = browser.findElement(By.id("swarm-result"));
             assertThat(result.getText()).contains(HexFormat.of().formatHex(swarms[1])).contains("root").contains("local");
         });
@@ -232,7 +238,7 @@ class AdminPageBrowserTest {
             browser.executeScript("window.ctrackerSamePage = 'still the same page';");
             // requests while the page samples the counters: its charts show the rates (and the screenshot has some)
             int[] sent = {0};
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            inBrowser(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                 assertThat(sent[0]).as("bounded traffic").isLessThan(2_000);
                 for (int i = 0; i < 4; i++) {
                     announce(0, swarms[0], 31_000 + sent[0]++ % 50, 0);
@@ -261,7 +267,7 @@ class AdminPageBrowserTest {
         if (browser == null) {
             return;
         }
-        await().atMost(UNREACHABLE_WITHIN).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        inBrowser(UNREACHABLE_WITHIN).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             WebElement row = browser.findElement(By.cssSelector("#nodes tbody tr[data-key='" + stopped + "']"));
             assertThat(row.getAttribute("data-reachable")).isEqualTo("false");
             assertThat(row.findElement(By.cssSelector("td.state")).getText()).startsWith("unreachable since").contains("last seen");
@@ -274,7 +280,7 @@ class AdminPageBrowserTest {
                 (System.nanoTime() - stoppedAt) / 1_000_000);
         assertThat(browser.executeScript("return window.ctrackerSamePage;")).as("no reload").isEqualTo("still the same page");
         // the leaf set shrinks to the one node left, and the page follows
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+        inBrowser(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(browser.findElements(By.cssSelector("#leafset tbody tr[data-key]"))).hasSize(1));
         assertNoConsoleErrors();
         screenshot();
@@ -297,6 +303,12 @@ class AdminPageBrowserTest {
     }
 
     // ---- the browser
+
+    /** Waits on the page, which redraws its panels every few seconds: an element read mid-redraw is read again. */
+    private static ConditionFactory inBrowser(Duration atMost) {
+        return await().atMost(atMost).ignoreException(StaleElementReferenceException.class)
+                .ignoreException(NoSuchElementException.class);
+    }
 
     private void openPage() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
