@@ -306,8 +306,8 @@ class AdminPageBrowserTest {
 
     /** Waits on the page, which redraws its panels every few seconds: an element read mid-redraw is read again. */
     private static ConditionFactory inBrowser(Duration atMost) {
-        return await().atMost(atMost).ignoreException(StaleElementReferenceException.class)
-                .ignoreException(NoSuchElementException.class);
+        return await().atMost(atMost).ignoreExceptionsMatching(
+                e -> e instanceof StaleElementReferenceException || e instanceof NoSuchElementException);
     }
 
     private void openPage() {
@@ -338,9 +338,11 @@ class AdminPageBrowserTest {
 
     /** The current value of one of the page's rate charts. */
     private double rate(String series) {
-        String text = browser.findElement(By.cssSelector("#rates .chart[data-series='" + series + "'] .current")).getText();
+        // read in one script call: the chart may be redrawn between finding an element and reading it
+        Object text = browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+                "#rates .chart[data-series='" + series + "'] .current");
         try {
-            return Double.parseDouble(text.replace(",", ""));
+            return Double.parseDouble(String.valueOf(text).replace(",", ""));
         } catch (NumberFormatException e) {
             return -1; // still measuring
         }
