@@ -19,6 +19,10 @@
 {{- .Values.clusterSecret.existingSecret | default (printf "%s-cluster-secret" (include "ctracker.fullname" .)) -}}
 {{- end -}}
 
+{{- define "ctracker.adminSecretName" -}}
+{{- .Values.adminCredential.existingSecret | default (printf "%s-admin" (include "ctracker.fullname" .)) -}}
+{{- end -}}
+
 {{/* Labels on every object. */}}
 {{- define "ctracker.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}

@@ -25,7 +25,7 @@ class ArchitectureTest {
     /** The plain-Java core; every package listed must exist. */
     private static final String[] PLAIN = {
             "net.ctracker.bencode..", "net.ctracker.swarm..", "net.ctracker.overlay..", "net.ctracker.time..",
-            "net.ctracker.announce..", "net.ctracker.locality..", "net.ctracker.partial.."};
+            "net.ctracker.announce..", "net.ctracker.locality..", "net.ctracker.partial..", "net.ctracker.cluster.."};
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

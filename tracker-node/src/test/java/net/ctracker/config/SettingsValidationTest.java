@@ -36,6 +36,11 @@ class SettingsValidationTest {
             "ctracker.locality.dimensions=0             | ctracker.locality.dimensions must be between 1 and 8",
             "ctracker.locality.alto-cost-map=/tmp/x.json | ctracker.locality.alto-cost-map needs ctracker.locality.alto-network-map",
             "ctracker.locality.alto-network-map=/no/such/map.json | ctracker.locality.alto-network-map /no/such/map.json: cannot read it (no such file)",
+            "ctracker.admin.password=short              | ctracker.admin.password must be at least 8 characters",
+            "ctracker.admin.username=a:b                | ctracker.admin.username must be 1..64 characters without ':'",
+            "ctracker.admin.cluster.timeout=10ms        | ctracker.admin.cluster.timeout must be between 100ms and 60s",
+            "ctracker.admin.cluster.max-bytes=1KB       | ctracker.admin.cluster.max-bytes must be at least 64KB",
+            "ctracker.admin.cluster.max-nodes=0         | ctracker.admin.cluster.max-nodes must be between 1 and 100000",
     })
     void refusesToStart(String setting, String named) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TrackerNodeApplication.class)

@@ -82,6 +82,15 @@ class ComposeFileTest {
                 .get("datasources")).get(0);
         assertThat(datasource).containsEntry("type", "prometheus").containsEntry("url", "http://" + listen);
         assertThat(ROOT.resolve("ctracker.env.example")).content().contains("CTRACKER_CLUSTER_SECRET=");
+        // how to turn the admin credential on: commented out (off by default), valid once uncommented
+        List<String> example = Files.readAllLines(ROOT.resolve("ctracker.env.example"));
+        assertThat(example).noneMatch(l -> l.startsWith("CTRACKER_ADMIN_"));
+        assertThat(example).anyMatch(l -> l.startsWith("#CTRACKER_ADMIN_USERNAME="));
+        String password = example.stream().filter(l -> l.startsWith("#CTRACKER_ADMIN_PASSWORD=")).findFirst()
+                .orElseThrow(() -> new AssertionError("ctracker.env.example shows CTRACKER_ADMIN_PASSWORD"))
+                .substring("#CTRACKER_ADMIN_PASSWORD=".length());
+        assertThat(password.length()).as("ctracker.admin.password takes 8+ characters").isGreaterThanOrEqualTo(8);
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).contains("http://127.0.0.1:7070/admin/");
         assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).as("the real env file stays out of git").contains("ctracker.env");
     }
 

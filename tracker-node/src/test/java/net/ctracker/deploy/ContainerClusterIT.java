@@ -131,6 +131,15 @@ class ContainerClusterIT {
         Set<String> seen = new HashSet<>();
         regions.forEach(e -> seen.add(e.path("region").asString()));
         assertThat(seen).as("regions come from CTRACKER_REGION").contains("region-1", "region-3");
+        // the operator's page comes from the admin-ui jar inside the image's application, and sees every container
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/admin/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>CTracker overlay</title>");
+        assertThat(status(urls.get(0) + "/admin/js/main.js")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(get(urls.get(0) + "/admin/api/cluster").path("nodes")).hasSize(NODES)
+                        .allSatisfy(n -> assertThat(n.path("reachable").asBoolean()).isTrue()));
     }
 
     /**
@@ -174,6 +183,14 @@ class ContainerClusterIT {
         for (String url : alive) {
             assertThat(status(url + "/actuator/health/readiness")).as("%s still ready", url).isEqualTo(200);
         }
+        // the operator's view still lists the killed container, as unreachable
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode cluster = get(alive.get(0) + "/admin/api/cluster");
+            assertThat(cluster.path("nodes")).hasSize(NODES);
+            for (JsonNode n : cluster.path("nodes")) {
+                assertThat(n.path("reachable").asBoolean()).as("%s", n.path("url")).isEqualTo(!n.path("url").asString().equals(gone));
+            }
+        });
     }
 
     private void assertRoutesAgree(List<String> alive) throws Exception {

@@ -135,6 +135,40 @@ class HelmChartTest {
     }
 
     @Test
+    void theAdminCredentialIsOffByDefaultAndComesFromASecretWhenOn() throws Exception {
+        Rendered off = render("ctracker", t -> t.set("clusterSecret.value", SECRET));
+        assertThat(off.container().getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("CTRACKER_ADMIN_USERNAME", "CTRACKER_ADMIN_PASSWORD");
+        assertThat(off.all(Secret.class)).hasSize(1);
+
+        Rendered on = render("ctracker", t -> t.set("clusterSecret.value", SECRET).set("adminCredential.enabled", true)
+                .set("adminCredential.username", "ops").set("adminCredential.password", "an-operator-password"));
+        on.assertReferencesHold();
+        assertThat(on.env()).containsEntry("CTRACKER_ADMIN_USERNAME", "ops");
+        EnvVar password = on.container().getEnv().stream().filter(e -> e.getName().equals("CTRACKER_ADMIN_PASSWORD"))
+                .findFirst().orElseThrow();
+        assertThat(password.getValue()).as("never in the pod spec itself").isNull();
+        Secret secret = on.all(Secret.class).stream()
+                .filter(s -> s.getMetadata().getName().equals(password.getValueFrom().getSecretKeyRef().getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("the admin credential's Secret is rendered"));
+        assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get(password.getValueFrom().getSecretKeyRef().getKey())),
+                StandardCharsets.UTF_8)).isEqualTo("an-operator-password");
+        assertThat(on.one(StatefulSet.class).getSpec().getTemplate().getMetadata().getAnnotations())
+                .as("a new password restarts the pods").containsKey("checksum/admin-credential");
+
+        Rendered existing = render("ctracker", t -> t.set("clusterSecret.value", SECRET).set("adminCredential.enabled", true)
+                .set("adminCredential.existingSecret", "ops-admin").set("adminCredential.key", "pw"));
+        EnvVar ref = existing.container().getEnv().stream().filter(e -> e.getName().equals("CTRACKER_ADMIN_PASSWORD"))
+                .findFirst().orElseThrow();
+        assertThat(ref.getValueFrom().getSecretKeyRef().getName()).isEqualTo("ops-admin");
+        assertThat(ref.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("pw");
+        assertThat(existing.all(Secret.class)).as("only the cluster secret is made").hasSize(1);
+
+        assertThatThrownBy(() -> render("ctracker", t -> t.set("clusterSecret.value", SECRET).set("adminCredential.enabled", true)))
+                .hasMessageContaining("adminCredential.enabled needs adminCredential.password");
+    }
+
+    @Test
     void withoutAnyClusterSecretTheChartRefusesToRender() {
         assertThatThrownBy(() -> render("ctracker", t -> { }))
                 .hasMessageContaining("clusterSecret.value (16+ characters) or clusterSecret.existingSecret is required");
@@ -152,6 +186,8 @@ class HelmChartTest {
             "publicService.type|Ingress",
             "advertisedUrl|http://tracker.example.net:7070",
             "replicas|3",
+            "adminCredential.password|short",
+            "adminCredential.username|a:b",
     })
     void theSchemaRejectsBadValues(String key, String value) {
         assertThatThrownBy(() -> render("ctracker", t -> t.set("clusterSecret.value", SECRET).set(key, value)))
