@@ -166,20 +166,18 @@ class PartialTrackerSimulationTest {
         checkCounts(c, c.live().subList(0, 40), truth, "after 20 joins", seed);
     }
 
-    private static void debug(SimCluster c, int s, SimHost h) {
+    /** Where the overlay holds swarm {@code s}, for the failure message: true root, holders, route from {@code h}. */
+    private static String whereHeld(SimCluster c, int s, SimHost h) {
         InfoHash ih = SimCluster.hash(s);
         NodeKey key = NodeKey.of(ih.toBytes());
-        SimHost root = c.overlay.trueRoot(key);
-        System.err.println("DEBUG swarm " + s + " key " + key.shortString() + " true root " + root + " asked at " + h
-                + " local " + c.node(h).store.scrape(ih));
+        StringBuilder b = new StringBuilder(" [true root " + c.overlay.trueRoot(key) + "; local " + c.node(h).store.scrape(ih));
         for (SimHost x : c.overlay.hosts()) {
             HeldSwarms.Swarm hs = c.node(x).tracker.heldForTest(ih);
             if (hs != null) {
-                System.err.println("   " + (hs.full ? "full" : "path") + " at " + x + " size " + hs.size() + " holders "
-                        + hs.holders.stream().map(NodeKey::shortString).toList());
+                b.append("; ").append(hs.full ? "full" : "path").append(" at ").append(x).append(" size ").append(hs.size());
             }
         }
-        System.err.println("   route: " + c.overlay.walk(h, key));
+        return b.append("; route ").append(c.overlay.walk(h, key)).append(']').toString();
     }
 
     /** Scrapes every swarm at every node of {@code from} (ten nodes at a time) and compares with the truth. */
@@ -219,10 +217,8 @@ class PartialTrackerSimulationTest {
                     if (got.complete() != truth.seeders[s] || got.incomplete() != truth.leechers[s]) {
                         wrong++;
                         if (examples.size() < 5) {
-                            examples.add("swarm " + s + " at " + h + ": " + got + " vs " + truth.seeders[s] + "/" + truth.leechers[s]);
-                            if (System.getenv("SIM_DEBUG") != null) {
-                                debug(c, s, h);
-                            }
+                            examples.add("swarm " + s + " at " + h + ": " + got + " vs " + truth.seeders[s] + "/" + truth.leechers[s]
+                                    + whereHeld(c, s, h));
                         }
                     }
                 }

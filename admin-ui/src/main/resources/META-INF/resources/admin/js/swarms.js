@@ -2,7 +2,7 @@
 // (GET /admin/api/swarm?info_hash=...), with every error in words.
 
 import { getJson } from './api.js';
-import { el, clear, shortKey, count } from './format.js';
+import { el, clear, shortKey, count, clock } from './format.js';
 import { paintDots } from './details.js';
 
 export function drawSwarms(tbody, data, colours, onPick) {
@@ -52,7 +52,7 @@ export async function searchSwarm(input, result, colours) {
     el('td', { class: 'num', text: count(h.leechers) })));
   const card = el('div', { class: 'card', dataset: { hash: s.infoHash } },
     el('p', {}, el('strong', { class: 'hash', text: s.infoHash }),
-      ` — ${count(s.seeders)} seeders, ${count(s.leechers)} leechers, ${count(s.downloaded)} downloaded; root ${shortKey(s.root.key)} (${s.root.url})`),
+      ` — ${count(s.seeders)} seeders, ${count(s.leechers)} leechers, ${count(s.downloaded)} downloaded; root ${shortKey(s.root.key)} (${s.root.url}); asked at ${clock(new Date().toISOString())}, search again for a newer view`),
     el('table', { class: 'data' },
       el('thead', {}, el('tr', {}, ...['role', 'node', 'region', 'URL', 'seeders', 'leechers'].map(t => el('th', { text: t })))),
       el('tbody', {}, rows)));
