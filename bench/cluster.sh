@@ -83,8 +83,12 @@ for n in A B C D; do
         sleep 0.5
     done
 done
-leaves="$(curl -s "http://127.0.0.1:$INTERNAL_B/admin/api/node" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["leafSet"]))')"
-[[ "$leaves" == 2 ]] || { echo "cluster.sh: node B knows $leaves leaves, not the other two" >&2; exit 1; }
+# C and D are ready once joined; B hears of them a moment later
+deadline=$((SECONDS + 30))
+until leaves="$(curl -s --max-time 2 "http://127.0.0.1:$INTERNAL_B/admin/api/node" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["leafSet"]))')" && [[ "$leaves" == 2 ]]; do
+    ((SECONDS < deadline)) || { echo "cluster.sh: node B knows ${leaves:-no} leaves after 30 s, not the other two" >&2; exit 1; }
+    sleep 0.5
+done
 
 echo "node CPU per announce, alone and in a 3-node cluster: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS, $DURATION per node and mode, $(nproc) cores, $(date -u +%FT%TZ)"
 THIRD="$(awk -v d="${NODE_WARMUP%s}" 'BEGIN {printf "%ds", (d / 2 < 1 ? 1 : d / 2)}')"
@@ -120,10 +124,13 @@ done
 
 PROM="$(curl -s --max-time 5 "http://127.0.0.1:$INTERNAL_B/actuator/prometheus")"
 published="$(awk '/^ctracker_partial_records_published_total / {printf "%d", $2}' <<< "$PROM")"
+dropped="$(awk '/^ctracker_partial_changes_dropped_total / {printf "%d", $2}' <<< "$PROM")"
+lookups="$(awk '/^ctracker_partial_lookups_total\{/ {match($0, /outcome="[a-z_]+"/); o = substr($0, RSTART + 9, RLENGTH - 10); printf "%s%s=%d", sep, o, $2; sep = " "}' <<< "$PROM")"
 sent="$(awk '/^ctracker_partial_messages_total\{.*outcome="sent"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
 errors="$(awk '/^ctracker_announces_total\{.*outcome="error"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
 okb="$(awk '/^ctracker_announces_total\{.*outcome="ok"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
-echo "node B: announces ok=$okb error=$errors, records published=$published, tracker messages sent=$sent ($(awk -v m="$sent" -v a="$okb" 'BEGIN {printf "%.4f", m / a}') per announce)"
+echo "node B: announces ok=$okb error=$errors, records published=$published, changes not published (queue full)=${dropped:-0}, tracker messages sent=$sent ($(awk -v m="$sent" -v a="$okb" 'BEGIN {printf "%.4f", m / a}') per announce)"
+echo "node B: lookups $lookups"
 [[ "$errors" == 0 && "$published" -gt 0 ]] || { echo "cluster.sh: node B failed announces or published nothing" >&2; exit 1; }
 echo
 printf '%s\n' "${RESULTS[@]}"

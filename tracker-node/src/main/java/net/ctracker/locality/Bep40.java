@@ -21,53 +21,58 @@ public final class Bep40 {
      * @return the priority as an unsigned 32-bit value
      */
     public static long priority(byte[] client, byte[] peer) {
-        int ipLength = client.length - 2;
-        if (peer.length != client.length || (ipLength != 4 && ipLength != 16)) {
+        if (peer.length != client.length) {
             throw new IllegalArgumentException("both endpoints must be IPv4 (6 bytes) or IPv6 (18 bytes)");
         }
-        CRC32C crc = new CRC32C();
-        if (Arrays.equals(client, 0, ipLength, peer, 0, ipLength)) {
-            byte[] a = Arrays.copyOfRange(client, ipLength, ipLength + 2);
-            byte[] b = Arrays.copyOfRange(peer, ipLength, ipLength + 2);
-            update(crc, a, b);
+        return new Priorities().of(client, peer, 0);
+    }
+
+    /**
+     * Priorities of many peers for one client without allocating per peer (the ranking computes one
+     * for every candidate of every answer). Not thread-safe: one instance per answer.
+     */
+    public static final class Priorities {
+        private final CRC32C crc = new CRC32C();
+        private final byte[] masked = new byte[32];
+
+        /** As {@link #priority}, for the endpoint of the client's length at {@code peer[peerOffset..]}. */
+        public long of(byte[] client, byte[] peer, int peerOffset) {
+            int ipLength = client.length - 2;
+            if ((ipLength != 4 && ipLength != 16) || peer.length - peerOffset < client.length) {
+                throw new IllegalArgumentException("both endpoints must be IPv4 (6 bytes) or IPv6 (18 bytes)");
+            }
+            int shared = 0;
+            while (shared < ipLength && client[shared] == peer[peerOffset + shared]) {
+                shared++;
+            }
+            crc.reset();
+            if (shared == ipLength) {
+                // the same address: the two ports
+                System.arraycopy(client, ipLength, masked, 0, 2);
+                System.arraycopy(peer, peerOffset + ipLength, masked, 2, 2);
+                update(0, 2, 2);
+                return crc.getValue();
+            }
+            // FF for the leading bytes (two for IPv4, six for IPv6), one more per further shared byte, then 55
+            int whole = Math.max(ipLength == 4 ? 2 : 6, Math.min(ipLength, shared + 1));
+            for (int i = 0; i < ipLength; i++) {
+                int mask = i < whole ? 0xFF : 0x55;
+                masked[i] = (byte) (client[i] & mask);
+                masked[ipLength + i] = (byte) (peer[peerOffset + i] & mask);
+            }
+            update(0, ipLength, ipLength);
             return crc.getValue();
         }
-        byte[] mask = mask(client, peer, ipLength);
-        byte[] a = new byte[ipLength];
-        byte[] b = new byte[ipLength];
-        for (int i = 0; i < ipLength; i++) {
-            a[i] = (byte) (client[i] & mask[i]);
-            b[i] = (byte) (peer[i] & mask[i]);
-        }
-        update(crc, a, b);
-        return crc.getValue();
-    }
 
-    private static void update(CRC32C crc, byte[] a, byte[] b) {
-        if (Arrays.compareUnsigned(a, b) <= 0) {
-            crc.update(a);
-            crc.update(b);
-        } else {
-            crc.update(b);
-            crc.update(a);
+        /** The two halves of {@code masked}, the lower (unsigned) first. */
+        private void update(int a, int b, int length) {
+            if (Arrays.compareUnsigned(masked, a, a + length, masked, b, b + length) <= 0) {
+                crc.update(masked, a, length);
+                crc.update(masked, b, length);
+            } else {
+                crc.update(masked, b, length);
+                crc.update(masked, a, length);
+            }
         }
-    }
-
-    /** FF for the leading bytes (two for IPv4, six for IPv6), one more FF per further shared byte, then 55. */
-    private static byte[] mask(byte[] a, byte[] b, int ipLength) {
-        byte[] mask = new byte[ipLength];
-        Arrays.fill(mask, (byte) 0x55);
-        int whole = ipLength == 4 ? 2 : 6;
-        for (int i = 0; i < whole; i++) {
-            mask[i] = (byte) 0xFF;
-        }
-        for (int i = whole; i < ipLength && a[i - 1] == b[i - 1] && sharedUpTo(a, b, i); i++) {
-            mask[i] = (byte) 0xFF;
-        }
-        return mask;
-    }
-
-    private static boolean sharedUpTo(byte[] a, byte[] b, int bytes) {
-        return Arrays.equals(a, 0, bytes, b, 0, bytes);
     }
 }

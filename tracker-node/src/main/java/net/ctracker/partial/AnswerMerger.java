@@ -31,7 +31,9 @@ import net.ctracker.swarm.PeerSelection;
  *     swarm's counts (of peers announced elsewhere), the answer's counts are those plus the node's own.
  * </ul>
  * Costs O(numwant + sample): the candidates are the node's own draw (at most a few times numwant)
- * and the sample, sorted as packed 64-bit keys; never a sort of the swarm.
+ * and the sample, told apart by a hash of their endpoints; the best are found among packed 64-bit
+ * keys by a quickselect (only the node's own when they fill the ranked part), never a sort of the
+ * swarm; nothing is allocated per candidate.
  */
 final class AnswerMerger {
 
@@ -85,33 +87,39 @@ final class AnswerMerger {
     private static void mergeRanked(PeerSelection selection, CachedSwarm sample, byte[] requester, boolean requesterSeeder,
                                     int numwant, double randomShare, int localSeeders, long nowMillis, RandomGenerator random,
                                     Ranking ranking) {
-        // the candidates: this node's own draw, then the sample's live records that are new
+        // the candidates: this node's own draw, then the sample's live records that are new; each is
+        // an endpoint and a peer id at an offset of an array (the node's own are copied once, as a block)
         PeerSelection.Family[] families = {selection.v4(), selection.v6()};
         int local = Math.min(selection.total(), MAX_CANDIDATES);
-        byte[][] endpoints = new byte[local + sample.size()][];
-        byte[][] peerIds = new byte[endpoints.length][];
-        int[] remoteIndex = new int[endpoints.length];
+        Candidates cs = new Candidates(local + sample.size());
         int count = 0;
         for (PeerSelection.Family f : families) {
             int len = f.endpointLength();
-            for (int i = 0; i < f.count() && count < local; i++) {
-                endpoints[count] = Arrays.copyOfRange(f.endpoints(), i * len, (i + 1) * len);
-                peerIds[count] = Arrays.copyOfRange(f.peerIds(), i * 20, (i + 1) * 20);
-                remoteIndex[count] = -1;
-                count++;
+            int take = Math.min(f.count(), local - count);
+            if (take <= 0) {
+                continue;
+            }
+            byte[] endpoints = Arrays.copyOf(f.endpoints(), take * len);
+            byte[] ids = Arrays.copyOf(f.peerIds(), take * 20);
+            for (int i = 0; i < take; i++) {
+                cs.set(count, endpoints, i * len, len, ids, i * 20, -1);
+                if (cs.admit(count)) {
+                    count++;
+                }
             }
         }
         int localCount = count;
         for (int i = 0; i < sample.size() && count < MAX_CANDIDATES; i++) {
             byte[] e = sample.endpoints[i];
-            if (sample.expiresAtMillis[i] <= nowMillis || Arrays.equals(e, requester) || selection.contains(e)) {
+            if (sample.expiresAtMillis[i] <= nowMillis || Arrays.equals(e, requester)) {
                 continue;
             }
-            endpoints[count] = e;
-            peerIds[count] = sample.peerIds[i];
-            remoteIndex[count] = i;
-            count++;
+            cs.set(count, e, 0, e.length, sample.peerIds[i], 0, i);
+            if (cs.admit(count)) {
+                count++;
+            }
         }
+        int[] remoteIndex = cs.remoteIndex;
         int remoteCount = count - localCount;
         boolean[] taken = new boolean[count];
         int[] chosen = new int[Math.min(count, Math.max(0, numwant))];
@@ -160,14 +168,18 @@ final class AnswerMerger {
             long[] keys = new long[count - reserved];
             int n = 0;
             Coordinate here = ranking.self().coordinate();
-            byte[] requesterIp = Arrays.copyOf(requester, requester.length - 2);
+            Keys k = new Keys(ranking, requester);
+            // the node's own peers rank first (same node); when they fill the ranked part, a peer from
+            // elsewhere can only be handed out in the random share, and its rank is not computed
+            boolean ownFill = localCount >= best;
             for (int c = 0; c < count; c++) {
-                if (!taken[c]) {
-                    keys[n++] = key(c, remoteIndex[c] < 0 ? null : sample.origins[remoteIndex[c]], ranking, here,
-                            requester, requesterIp, endpoints[c]);
+                Origin origin = remoteIndex[c] < 0 ? null : sample.origins[remoteIndex[c]];
+                if (taken[c] || (ownFill && origin != null && !origin.key().equals(ranking.self().key()))) {
+                    continue;
                 }
+                keys[n++] = k.of(c, origin, here, cs.endpoints[c], cs.endpointOffsets[c], cs.endpointLengths[c]);
             }
-            Arrays.sort(keys, 0, n);
+            smallestFirst(keys, n, Math.min(best, n));
             for (int i = 0; i < Math.min(best, n); i++) {
                 chosen[picked++] = (int) (keys[i] & (MAX_CANDIDATES - 1));
             }
@@ -181,37 +193,153 @@ final class AnswerMerger {
         selection.keepAtMost(0, true);
         for (int i = 0; i < picked; i++) {
             int c = chosen[i];
-            selection.add(endpoints[c], 0, endpoints[c].length, peerIds[c], 0);
+            selection.addDistinct(cs.endpoints[c], cs.endpointOffsets[c], cs.endpointLengths[c], cs.peerIds[c], cs.peerIdOffsets[c]);
         }
     }
 
     /**
-     * The rank of one candidate as a packed key, lower first: [0][tier:2][rtt:19][ip:10][bep40:22][index:10].
-     * Tier 0 same node, 1 same region, 2 elsewhere; RTT in units of 0.02 ms (same node: 0).
+     * Moves the {@code k} smallest of {@code keys[0..n)} (distinct values) to the front, in order:
+     * a quickselect (median-of-three pivot), then a sort of those {@code k} alone. Sorting all the
+     * candidates to keep numwant of them was a fifth of a clustered node's CPU per announce.
      */
-    static long key(int index, Origin origin, Ranking ranking, Coordinate here, byte[] requester, byte[] requesterIp,
-                    byte[] endpoint) {
-        long tier;
-        long rtt;
-        if (origin == null || origin.key().equals(ranking.self().key())) {
-            tier = 0;
-            rtt = 0;
-        } else {
-            tier = origin.region().equals(ranking.self().region()) ? 1 : 2;
-            double ms = here.rttMillisTo(origin.coordinate());
-            rtt = Double.isNaN(ms) ? (1 << 19) - 1 : Math.min((1 << 19) - 1, (long) (ms * 50));
+    static void smallestFirst(long[] keys, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi && k > lo && k <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long a = keys[lo];
+            long b = keys[mid];
+            long c = keys[hi];
+            long pivot = a < b ? (b < c ? b : Math.max(a, c)) : (a < c ? a : Math.max(b, c));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (keys[i] < pivot) {
+                    i++;
+                }
+                while (keys[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long t = keys[i];
+                    keys[i] = keys[j];
+                    keys[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            // keys[lo..j] <= pivot <= keys[i..hi]; keep the part that holds the k-th boundary
+            if (k <= j + 1) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                break;
+            }
         }
-        long ip;
-        long bep;
-        if (endpoint.length == requester.length) {
-            double d = IpCloseness.distance(ranking.maps(), requesterIp, Arrays.copyOf(endpoint, endpoint.length - 2));
-            ip = d == 0 ? 0 : d < 1e9 ? 1 + Math.min(510, (long) d) : 512 + Math.min(511, (long) (d - 1e9));
-            bep = (0xFFFF_FFFFL - Bep40.priority(requester, endpoint)) >>> 10;
-        } else {
-            ip = 1023;
-            bep = (1 << 22) - 1;
+        Arrays.sort(keys, 0, k);
+    }
+
+    /** The candidates of one answer, each an endpoint and a peer id at offsets of arrays, told apart by a hash. */
+    private static final class Candidates {
+        final byte[][] endpoints;
+        final int[] endpointOffsets;
+        final int[] endpointLengths;
+        final byte[][] peerIds;
+        final int[] peerIdOffsets;
+        final int[] remoteIndex;
+        /** Open addressing over candidate indices plus one, keyed by the endpoint's bytes, at most half full. */
+        private final int[] seen;
+
+        Candidates(int capacity) {
+            endpoints = new byte[capacity][];
+            endpointOffsets = new int[capacity];
+            endpointLengths = new int[capacity];
+            peerIds = new byte[capacity][];
+            peerIdOffsets = new int[capacity];
+            remoteIndex = new int[capacity];
+            seen = new int[Integer.highestOneBit(Math.max(1, capacity) * 2) * 2];
         }
-        return tier << 61 | rtt << 42 | ip << 32 | bep << 10 | index;
+
+        void set(int c, byte[] endpoint, int offset, int length, byte[] peerId, int peerIdOffset, int remote) {
+            endpoints[c] = endpoint;
+            endpointOffsets[c] = offset;
+            endpointLengths[c] = length;
+            peerIds[c] = peerId;
+            peerIdOffsets[c] = peerIdOffset;
+            remoteIndex[c] = remote;
+        }
+
+        /**
+         * Records candidate {@code c} unless an equal endpoint is there already; true if it was new.
+         * (Comparing every sampled record with every local one cost a quarter of a clustered node's
+         * CPU per announce.)
+         */
+        boolean admit(int c) {
+            byte[] e = endpoints[c];
+            int from = endpointOffsets[c];
+            int to = from + endpointLengths[c];
+            int h = 1;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + e[i];
+            }
+            int mask = seen.length - 1;
+            for (int slot = (h ^ (h >>> 16)) & mask; ; slot = (slot + 1) & mask) {
+                int held = seen[slot] - 1;
+                if (held < 0) {
+                    seen[slot] = c + 1;
+                    return true;
+                }
+                if (Arrays.equals(endpoints[held], endpointOffsets[held], endpointOffsets[held] + endpointLengths[held], e, from, to)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Packs candidates' ranks for one requester, reusing its buffers across candidates. */
+    static final class Keys {
+        private final Ranking ranking;
+        private final byte[] requester;
+        private final byte[] requesterIp;
+        private final byte[] peerIp;
+        private final Bep40.Priorities priorities = new Bep40.Priorities();
+
+        Keys(Ranking ranking, byte[] requester) {
+            this.ranking = ranking;
+            this.requester = requester;
+            this.requesterIp = Arrays.copyOf(requester, requester.length - 2);
+            this.peerIp = new byte[requester.length - 2];
+        }
+
+        /**
+         * The rank of one candidate as a packed key, lower first: [0][tier:2][rtt:19][ip:10][bep40:22][index:10].
+         * Tier 0 same node, 1 same region, 2 elsewhere; RTT in units of 0.02 ms (same node: 0).
+         */
+        long of(int index, Origin origin, Coordinate here, byte[] endpoint, int offset, int length) {
+            long tier;
+            long rtt;
+            if (origin == null || origin.key().equals(ranking.self().key())) {
+                tier = 0;
+                rtt = 0;
+            } else {
+                tier = origin.region().equals(ranking.self().region()) ? 1 : 2;
+                double ms = here.rttMillisTo(origin.coordinate());
+                rtt = Double.isNaN(ms) ? (1 << 19) - 1 : Math.min((1 << 19) - 1, (long) (ms * 50));
+            }
+            long ip;
+            long bep;
+            if (length == requester.length) {
+                System.arraycopy(endpoint, offset, peerIp, 0, peerIp.length);
+                double d = IpCloseness.distance(ranking.maps(), requesterIp, peerIp);
+                ip = d == 0 ? 0 : d < 1e9 ? 1 + Math.min(510, (long) d) : 512 + Math.min(511, (long) (d - 1e9));
+                bep = (0xFFFF_FFFFL - priorities.of(requester, endpoint, offset)) >>> 10;
+            } else {
+                ip = 1023;
+                bep = (1 << 22) - 1;
+            }
+            return tier << 61 | rtt << 42 | ip << 32 | bep << 10 | index;
+        }
     }
 
     private static void observe(Ranking ranking, int[] chosen, int picked, int count, CachedSwarm sample, int[] remoteIndex,
@@ -246,11 +374,17 @@ final class AnswerMerger {
 
     /** Median of the known values, NaN if none. */
     static double median(double[] values) {
-        double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
-        if (known.length == 0) {
+        double[] known = new double[values.length];
+        int n = 0;
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                known[n++] = v;
+            }
+        }
+        if (n == 0) {
             return Double.NaN;
         }
-        int n = known.length;
+        Arrays.sort(known, 0, n);
         return n % 2 == 1 ? known[n / 2] : (known[n / 2 - 1] + known[n / 2]) / 2;
     }
 

@@ -128,6 +128,19 @@ public final class PeerSelection {
         return true;
     }
 
+    /**
+     * Adds one peer the caller knows is not chosen yet (as {@link #add} without the scan for a
+     * duplicate, which costs O(chosen) per peer); false if there is no room.
+     */
+    public boolean addDistinct(byte[] endpoint, int endpointOffset, int endpointLength, byte[] peerId, int peerIdOffset) {
+        Family f = family(endpointLength - 2);
+        if (f.room() <= 0 || total() >= capacity) {
+            return false;
+        }
+        f.add(endpoint, endpointOffset, peerId, peerIdOffset);
+        return true;
+    }
+
     /** Whether this compact endpoint is among the chosen peers. */
     public boolean contains(byte[] endpoint) {
         return (endpoint.length == 6 || endpoint.length == 18) && family(endpoint.length - 2).contains(endpoint, 0);

@@ -38,4 +38,22 @@ class Bep40Test {
         assertThatThrownBy(() -> Bep40.priority(endpoint("10.0.0.1", 1), endpoint("::1", 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void oneCalculatorForManyPeersGivesEachPeersOwnPriority() throws Exception {
+        byte[] client = endpoint("123.213.32.10", 6881);
+        Bep40.Priorities priorities = new Bep40.Priorities();
+        String[] peers = {"98.76.54.32", "123.213.32.234", "123.213.32.10", "123.213.99.1", "123.1.2.3"};
+        long[] expected = {0xec2d7224L, 0x99568189L, -1, -1, -1};
+        for (int i = 0; i < peers.length; i++) {
+            byte[] peer = endpoint(peers[i], 6000 + i);
+            byte[] packed = new byte[7 + peer.length];
+            System.arraycopy(peer, 0, packed, 7, peer.length);
+            long got = priorities.of(client, packed, 7);
+            assertThat(got).as(peers[i]).isEqualTo(Bep40.priority(client, peer)).isEqualTo(Bep40.priority(peer, client));
+            if (expected[i] >= 0) {
+                assertThat(got).as(peers[i]).isEqualTo(expected[i]);
+            }
+        }
+    }
 }

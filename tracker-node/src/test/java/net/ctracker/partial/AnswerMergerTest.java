@@ -168,4 +168,36 @@ class AnswerMergerTest {
         AnswerMerger.merge(s, c, REQUESTER, false, 50, 0.2, false, 3_600_000, RANDOM, ranking(AltoMaps.NONE));
         assertThat(peers(s)).as("every cached record has expired").isEmpty();
     }
+
+    @Test
+    void noDuplicateWhenRanking() {
+        // more candidates than asked for, so the ranked path runs; the sample repeats itself and the node's own
+        Origin o = origin(2, "eu", 1, 0);
+        PeerSelection s = local(endpoint(10, 9, 0, 1), endpoint(10, 9, 0, 2));
+        List<byte[]> sampled = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sampled.add(endpoint(11, 0, 0, 1 + i % 3));
+        }
+        sampled.add(endpoint(10, 9, 0, 2));
+        CachedSwarm c = sample(sampled, java.util.Collections.nCopies(sampled.size(), o));
+        AnswerMerger.merge(s, c, REQUESTER, false, 4, 0.2, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(s)).hasSize(4).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void smallestFirstKeepsTheSmallestInOrder() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int run = 0; run < 2000; run++) {
+            int n = random.nextInt(0, 300);
+            long[] keys = random.longs(n).distinct().toArray();
+            n = keys.length;
+            int k = n == 0 ? 0 : random.nextInt(0, n + 1);
+            long[] sorted = keys.clone();
+            java.util.Arrays.sort(sorted);
+            AnswerMerger.smallestFirst(keys, n, k);
+            assertThat(java.util.Arrays.copyOf(keys, k)).as("n %d k %d", n, k).containsExactly(java.util.Arrays.copyOf(sorted, k));
+            java.util.Arrays.sort(keys);
+            assertThat(keys).as("nothing lost").containsExactly(sorted);
+        }
+    }
 }
