@@ -15,7 +15,7 @@
 #
 # Settings: SWARMS (10000), THREADS (2), CONNECTIONS (50), DURATION (15s per node and mode, split
 # into ROUNDS (3) runs), NODE_WARMUP (30s), NODE_HEAP (1g), MODES ("close keepalive"), JAR,
-# KEEP_WORKDIR=1.
+# CLUSTER_ARGS (extra arguments for B, C and D, e.g. --ctracker.locality.ranking=false), KEEP_WORKDIR=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,10 +70,10 @@ start_node() {
 }
 
 start_node A "$NODE_HEAP" --ctracker.partial.enabled=false
-start_node B "$NODE_HEAP" --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=b
+start_node B "$NODE_HEAP" ${CLUSTER_ARGS:-} --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=b
 wait_http "http://127.0.0.1:$INTERNAL_B/actuator/health/readiness" B "$PID_B"
-start_node C 512m --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=c --ctracker.bootstrap="http://127.0.0.1:$INTERNAL_B"
-start_node D 512m --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=d --ctracker.bootstrap="http://127.0.0.1:$INTERNAL_B"
+start_node C 512m ${CLUSTER_ARGS:-} --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=c --ctracker.bootstrap="http://127.0.0.1:$INTERNAL_B"
+start_node D 512m ${CLUSTER_ARGS:-} --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=d --ctracker.bootstrap="http://127.0.0.1:$INTERNAL_B"
 for n in A B C D; do
     internal="INTERNAL_$n"; pid="PID_$n"
     deadline=$((SECONDS + 90))
