@@ -52,6 +52,11 @@ public final class PeerSelection {
             return endpoints.length / endpointLength - count;
         }
 
+        /** Drops the peers added after the first {@code kept}. */
+        void truncate(int kept) {
+            count = Math.min(count, Math.max(0, kept));
+        }
+
         /** Whether {@code endpoint[offset..offset+endpointLength)} is already chosen. */
         boolean contains(byte[] endpoint, int offset) {
             for (int i = 0; i < count; i++) {
@@ -83,8 +88,8 @@ public final class PeerSelection {
 
     /**
      * Whether the peers' ids are copied too (by default they are). A compact reply does not carry
-     * them, and not touching them spares the store's selection a cache miss per peer in some 40%
-     * of cases (docs/performance.md); {@link #clear()} keeps the setting.
+     * them, and without them the store's selection never reads its peer-id array, which is most of
+     * a swarm's memory (docs/performance.md); {@link #clear()} keeps the setting.
      */
     public PeerSelection withPeerIds(boolean wanted) {
         v4.withPeerIds = wanted;

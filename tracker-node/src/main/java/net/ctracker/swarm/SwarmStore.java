@@ -98,10 +98,10 @@ public final class SwarmStore {
             }
             Swarm swarm = touch(stripe, infoHash, tick);
             boolean seeder = left == 0;
-            int slot = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick, out);
+            int position = upsert(stripe, infoHash, swarm, endpoint, peerId, addressLength, seeder, event, tick, out);
             out.complete = swarm.seeders();
             out.incomplete = swarm.leechers();
-            select(stripe.random, swarm, addressLength, seeder, slot,
+            select(stripe.random, swarm, addressLength, seeder, position,
                     Math.min(numwant, out.capacity()), tick - ttlTicks, out);
         } finally {
             stripe.lock.unlock();
@@ -273,9 +273,9 @@ public final class SwarmStore {
         }
         for (boolean seeder : BOTH_STATES) {
             PeerTable t = swarm.table(addressLength, seeder);
-            int slot = t == null ? -1 : t.find(endpoint);
-            if (slot >= 0) {
-                t.remove(slot);
+            int position = t == null ? -1 : t.find(endpoint);
+            if (position >= 0) {
+                t.remove(position);
                 counter(seeder).decrement();
                 listener.peerRemoved(infoHash, endpoint, PeerChangeListener.Removal.STOPPED);
             }
@@ -288,7 +288,6 @@ public final class SwarmStore {
         }
     }
 
-    /** Finds or creates the swarm and marks it most recently announced. */
     /**
      * The swarm, made the stripe's most recently announced. It moves to the end of the stripe's
      * order at most once per tick (second): a busy swarm costs one lookup per announce instead of
@@ -314,23 +313,23 @@ public final class SwarmStore {
         return swarm;
     }
 
-    /** Adds or refreshes the requester's record and returns its slot in its table. */
+    /** Adds or refreshes the requester's record and returns its position in its table. */
     private int upsert(Stripe stripe, InfoHash infoHash, Swarm swarm, byte[] endpoint, byte[] peerId,
                        int addressLength, boolean seeder, AnnounceEvent event, int tick, PeerSelection out) {
         PeerTable mine = swarm.tableOrCreate(addressLength, seeder, hashSeed);
-        int slot = mine.find(endpoint);
-        if (slot >= 0) {
-            if (mine.refresh(slot, peerId, tick)) {
+        int position = mine.find(endpoint);
+        if (position >= 0) {
+            if (mine.refresh(position, peerId, tick)) {
                 listener.peerUpdated(infoHash, endpoint, peerId, seeder, false);
             }
             out.renewed = true;
-            return slot;
+            return position;
         }
         PeerTable other = swarm.table(addressLength, !seeder);
-        int otherSlot = other == null ? -1 : other.find(endpoint);
+        int otherPosition = other == null ? -1 : other.find(endpoint);
         boolean wasSeeder = false;
-        if (otherSlot >= 0) {
-            other.remove(otherSlot);
+        if (otherPosition >= 0) {
+            other.remove(otherPosition);
             counter(!seeder).decrement();
             wasSeeder = !seeder;
             out.renewed = true;
@@ -351,7 +350,7 @@ public final class SwarmStore {
         return mine.insert(endpoint, peerId, tick);
     }
 
-    private void select(RandomGenerator random, Swarm swarm, int addressLength, boolean seeder, int ownSlot,
+    private void select(RandomGenerator random, Swarm swarm, int addressLength, boolean seeder, int ownPosition,
                         int want, int liveAfter, PeerSelection out) {
         for (int family : addressLength == 4 ? V4_FIRST : V6_FIRST) {
             int room = want - out.total();
@@ -361,8 +360,8 @@ public final class SwarmStore {
             PeerSelection.Family sink = out.family(family);
             PeerTable seeds = swarm.table(family, true);
             PeerTable leeches = swarm.table(family, false);
-            int skipSeed = family == addressLength && seeder ? ownSlot : -1;
-            int skipLeech = family == addressLength && !seeder ? ownSlot : -1;
+            int skipSeed = family == addressLength && seeder ? ownPosition : -1;
+            int skipLeech = family == addressLength && !seeder ? ownPosition : -1;
             if (seeder) {
                 int got = selectFrom(random, leeches, room, skipLeech, liveAfter, sink);
                 selectFrom(random, seeds, room - got, skipSeed, liveAfter, sink);

@@ -95,6 +95,109 @@ class PeerTableTest {
     }
 
     @Test
+    void everyPeerButTheRequesterIsDrawnEquallyOften() {
+        PeerTable table = new PeerTable(4, 2);
+        for (int i = 0; i < 97; i++) {
+            table.insert(endpoint(i, 1), id(i), 10);
+        }
+        int self = table.find(endpoint(40, 1));
+        SplittableRandom random = new SplittableRandom(13);
+        int[] hits = new int[97];
+        for (int round = 0; round < 4800; round++) {
+            PeerSelection selection = new PeerSelection(30);
+            assertThat(table.select(random, 30, self, 0, selection.v4())).isEqualTo(30);
+            ByteBuffer endpoints = ByteBuffer.wrap(selection.v4().endpoints());
+            for (int i = 0; i < 30; i++) {
+                hits[endpoints.getInt(i * 6)]++;
+            }
+        }
+        // 144,000 picks over 96 candidates: each expects 1,500 (stretches of 3 or 4 must not show)
+        for (int i = 0; i < 97; i++) {
+            if (i == 40) {
+                assertThat(hits[i]).isZero();
+            } else {
+                assertThat(hits[i]).as("peer %d", i).isBetween(1350, 1650);
+            }
+        }
+    }
+
+    @Test
+    void neighboursInTheTableAreNotHandedOutAsABlock() {
+        PeerTable table = new PeerTable(4, 3);
+        for (int i = 0; i < 200; i++) {
+            table.insert(endpoint(i, 1), id(i), 10);
+        }
+        SplittableRandom random = new SplittableRandom(17);
+        int both = 0;
+        int first = 0;
+        for (int round = 0; round < 10_000; round++) {
+            PeerSelection selection = new PeerSelection(50);
+            table.select(random, 50, -1, 0, selection.v4());
+            ByteBuffer endpoints = ByteBuffer.wrap(selection.v4().endpoints());
+            boolean has100 = false;
+            boolean has101 = false;
+            for (int i = 0; i < 50; i++) {
+                has100 |= endpoints.getInt(i * 6) == 100;
+                has101 |= endpoints.getInt(i * 6) == 101;
+            }
+            first += has100 ? 1 : 0;
+            both += has100 && has101 ? 1 : 0;
+        }
+        // each is drawn a quarter of the time; drawn independently, both would be a sixteenth
+        assertThat(first).isBetween(2300, 2700);
+        assertThat(both).isLessThan(1000);
+    }
+
+    @Test
+    void expiredPeersNotYetSweptAreSkippedAndTheSampleIsStillFull() {
+        PeerTable table = new PeerTable(4, 4);
+        for (int i = 0; i < 1000; i++) {
+            // expired peers alone (stretches of them) and mixed with live ones
+            boolean expired = i < 300 || i % 3 == 0;
+            table.insert(endpoint(i, 1), id(i), expired ? 100 : 200);
+        }
+        int live = 0;
+        for (int i = 0; i < 1000; i++) {
+            live += table.tickAt(table.find(endpoint(i, 1))) > 150 ? 1 : 0;
+        }
+        SplittableRandom random = new SplittableRandom(19);
+        for (int want : new int[] {10, 100, 466, 467, 900}) {
+            for (int round = 0; round < 50; round++) {
+                PeerSelection selection = new PeerSelection(1000);
+                int got = table.select(random, want, -1, 150, selection.v4());
+                assertThat(got).isEqualTo(Math.min(want, live));
+                Set<Integer> ips = new HashSet<>();
+                ByteBuffer endpoints = ByteBuffer.wrap(selection.v4().endpoints());
+                for (int i = 0; i < got; i++) {
+                    int ip = endpoints.getInt(i * 6);
+                    assertThat(ip >= 300 && ip % 3 != 0).as("peer %d is live", ip).isTrue();
+                    ips.add(ip);
+                }
+                assertThat(ips).hasSize(got);
+            }
+        }
+    }
+
+    @Test
+    void removingMovesTheLastPeerWithItsIdAndTick() {
+        PeerTable table = new PeerTable(4, 6);
+        for (int i = 0; i < 20; i++) {
+            table.insert(endpoint(i, 1), id(i), 100 + i);
+        }
+        table.remove(table.find(endpoint(3, 1)));
+        table.remove(table.find(endpoint(19, 1)));
+        assertThat(table.size()).isEqualTo(18);
+        java.util.Map<Integer, Integer> seen = new HashMap<>();
+        table.forEach((ep, peerId, tick) -> {
+            int ip = ByteBuffer.wrap(ep).getInt();
+            assertThat(ByteBuffer.wrap(peerId).getInt()).isEqualTo(ip);
+            seen.put(ip, tick);
+        });
+        assertThat(seen).hasSize(18).doesNotContainKeys(3, 19);
+        seen.forEach((ip, tick) -> assertThat(tick).isEqualTo(100 + ip));
+    }
+
+    @Test
     void expiredPeersAreNeitherSelectedNorKeptBySweep() {
         PeerTable table = new PeerTable(4, 5);
         for (int i = 0; i < 50; i++) {
