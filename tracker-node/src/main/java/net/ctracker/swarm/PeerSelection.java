@@ -22,12 +22,33 @@ public final class PeerSelection {
 
         private boolean withPeerIds = true;
 
+        /**
+         * The chosen endpoints as an open-addressing set, so that {@link #contains} is O(1): entries
+         * are {@code generation << 32 | index + 1}, valid while their generation is the current one.
+         * Built on the first {@code contains} (only answers joined with other nodes' peers ask), then
+         * kept up by {@link #add}; an entry whose index is no longer below {@code count} (the
+         * selection was cut) is passed over, and the set is rebuilt when half full.
+         */
+        private long[] chosen;
+        private int generation;
+        private int used;
+
         void add(byte[] endpointSource, int endpointOffset, byte[] peerIdSource, int peerIdOffset) {
             System.arraycopy(endpointSource, endpointOffset, endpoints, count * endpointLength, endpointLength);
             if (withPeerIds) {
                 System.arraycopy(peerIdSource, peerIdOffset, peerIds, count * PeerId.LENGTH, PeerId.LENGTH);
             }
+            if (chosen != null) {
+                remember(count);
+            }
             count++;
+        }
+
+        void reset() {
+            count = 0;
+            if (chosen != null) {
+                nextGeneration();
+            }
         }
 
         public int count() {
@@ -59,13 +80,71 @@ public final class PeerSelection {
 
         /** Whether {@code endpoint[offset..offset+endpointLength)} is already chosen. */
         boolean contains(byte[] endpoint, int offset) {
-            for (int i = 0; i < count; i++) {
-                if (java.util.Arrays.equals(endpoints, i * endpointLength, (i + 1) * endpointLength,
+            if (chosen == null) {
+                rebuild();
+            }
+            int mask = chosen.length - 1;
+            int slot = hash(endpoint, offset) & mask;
+            long entry;
+            while ((int) ((entry = chosen[slot]) >>> 32) == generation) {
+                int i = (int) entry - 1;
+                if (i < count && java.util.Arrays.equals(endpoints, i * endpointLength, (i + 1) * endpointLength,
                         endpoint, offset, offset + endpointLength)) {
                     return true;
                 }
+                slot = (slot + 1) & mask;
             }
             return false;
+        }
+
+        /** Enters the endpoint at index {@code i} in the set. */
+        private void remember(int i) {
+            if ((used + 1) * 2 > chosen.length) {
+                rebuild();
+            }
+            int mask = chosen.length - 1;
+            int slot = hash(endpoints, i * endpointLength) & mask;
+            while ((int) (chosen[slot] >>> 32) == generation) {
+                slot = (slot + 1) & mask;
+            }
+            chosen[slot] = (long) generation << 32 | (i + 1);
+            used++;
+        }
+
+        /** A new generation holding the first {@code count} endpoints, in a set at most a quarter full. */
+        private void rebuild() {
+            int size = 16;
+            while (size < 4 * count) {
+                size <<= 1;
+            }
+            if (chosen == null || chosen.length < size) {
+                chosen = new long[size];
+                generation = 1;
+                used = 0;
+            } else {
+                nextGeneration();
+            }
+            for (int i = 0; i < count; i++) {
+                remember(i);
+            }
+        }
+
+        private void nextGeneration() {
+            used = 0;
+            if (++generation == 0) {
+                java.util.Arrays.fill(chosen, 0L);
+                generation = 1;
+            }
+        }
+
+        private int hash(byte[] bytes, int offset) {
+            long h = 0x9E3779B97F4A7C15L;
+            for (int i = 0; i < endpointLength; i++) {
+                h = (h ^ (bytes[offset + i] & 0xff)) * 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            return (int) (h ^ (h >>> 33));
         }
     }
 
@@ -98,8 +177,8 @@ public final class PeerSelection {
     }
 
     public void clear() {
-        v4.count = 0;
-        v6.count = 0;
+        v4.reset();
+        v6.reset();
         complete = 0;
         incomplete = 0;
         renewed = false;
