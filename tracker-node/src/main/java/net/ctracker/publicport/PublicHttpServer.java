@@ -108,6 +108,9 @@ public final class PublicHttpServer implements AutoCloseable {
                                     : new EpollServerSocketChannel())
                             .option(ChannelOption.SO_BACKLOG, 4096)
                             .option(EpollChannelOption.SO_REUSEPORT, true)
+                            // a connection is handed over once its request has arrived: clients
+                            // always speak first, and the loop is not woken for an empty socket
+                            .option(EpollChannelOption.TCP_DEFER_ACCEPT, 1)
                             .childHandler(pipeline);
                     channels.add(bootstrap.bind(group).sync().channel());
                 }
