@@ -81,6 +81,7 @@ final class PeerTable {
     /** Refreshes the peer at {@code position}; returns true if its peer id changed. */
     boolean refresh(int position, byte[] peerId, int tick) {
         ticks[position] = tick;
+        oldestBound = Math.min(oldestBound, tick); // ticks only grow, unless the clock is set back
         int at = position * PeerId.LENGTH;
         if (Arrays.equals(peerIds, at, at + PeerId.LENGTH, peerId, 0, PeerId.LENGTH)) {
             return false;
