@@ -1,9 +1,5 @@
 package net.ctracker.cluster;
 
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +11,8 @@ import net.ctracker.cluster.ClusterMessage.Kind;
 import net.ctracker.cluster.ClusterMessage.Neighbour;
 import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.message.MessageFormatException;
+import net.ctracker.overlay.message.PayloadReader;
+import net.ctracker.overlay.message.PayloadWriter;
 import net.ctracker.overlay.message.MessageFormatException.Reason;
 import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
@@ -71,7 +69,7 @@ public final class ClusterCodec {
     // ------------------------------------------------------------------ encoding
 
     public static byte[] encode(ClusterMessage message) {
-        W w = new W();
+        PayloadWriter w = new PayloadWriter(256, MAX_BYTES);
         w.u8(VERSION);
         w.u8(message.kind().code());
         if (message instanceof Describe m) {
@@ -120,135 +118,31 @@ public final class ClusterCodec {
         return (int) Math.min(Integer.MAX_VALUE, Math.round(ms * 1000));
     }
 
-    private static final class W {
-        private ByteBuffer buf = ByteBuffer.allocate(256);
-
-        int size() {
-            return buf.position();
-        }
-
-        private void room(int n) {
-            if (buf.position() + n > MAX_BYTES) {
-                throw new MessageFormatException(Reason.TOO_LARGE, buf.position(), "payload over " + MAX_BYTES + " bytes");
-            }
-            if (buf.remaining() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_BYTES, Math.max(buf.capacity() * 2, buf.position() + n)));
-                buf.flip();
-                bigger.put(buf);
-                buf = bigger;
-            }
-        }
-
-        void u8(int v) {
-            room(1);
-            buf.put((byte) v);
-        }
-
-        void u8Limited(int v, int max, String what) {
-            if (v < 0 || v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            u8(v);
-        }
-
-        void u16Limited(int v, int max, String what) {
-            if (v < 0 || v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            room(2);
-            buf.putShort((short) v);
-        }
-
-        void count16(int n, int max) {
-            if (n > max) {
-                throw new MessageFormatException(Reason.COUNT_LIMIT, size(), n + " items over " + max);
-            }
-            room(2);
-            buf.putShort((short) n);
-        }
-
-        void u31(long v, String what) {
-            if (v < 0 || v > Integer.MAX_VALUE) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            i32((int) v);
-        }
-
-        void i32(int v) {
-            room(4);
-            buf.putInt(v);
-        }
-
-        void i64(long v) {
-            room(8);
-            buf.putLong(v);
-        }
-
-        void nonNegative(long v, String what) {
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " is negative");
-            }
-            i64(v);
-        }
-
-        void raw(byte[] b) {
-            room(b.length);
-            buf.put(b);
-        }
-
-        void str(String s, int max, boolean wide) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            if (b.length > max) {
-                throw new MessageFormatException(Reason.LENGTH_LIMIT, size(), "string of " + b.length + " bytes over " + max);
-            }
-            if (wide) {
-                room(2);
-                buf.putShort((short) b.length);
-            } else {
-                u8(b.length);
-            }
-            raw(b);
-        }
-
-        byte[] bytes() {
-            byte[] out = new byte[buf.position()];
-            buf.flip();
-            buf.get(out);
-            return out;
-        }
-    }
-
     // ------------------------------------------------------------------ decoding
 
     public static ClusterMessage decode(byte[] payload) {
         if (payload.length > MAX_BYTES) {
             throw new MessageFormatException(Reason.TOO_LARGE, MAX_BYTES, "payload of " + payload.length + " bytes");
         }
-        R r = new R(ByteBuffer.wrap(payload));
-        try {
-            int version = r.u8();
-            if (version != VERSION) {
-                throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + version);
-            }
-            int code = r.u8();
-            Kind kind = Kind.ofCode(code);
-            if (kind == null) {
-                throw new MessageFormatException(Reason.UNKNOWN_TYPE, 1, "kind " + code);
-            }
-            ClusterMessage message = switch (kind) {
-                case DESCRIBE -> new Describe(r.i64(), r.u16Limited(MAX_SWARMS, "swarm limit"));
-                case DESCRIPTION -> description(r);
-            };
-            if (r.buf.hasRemaining()) {
-                throw new MessageFormatException(Reason.TRAILING_BYTES, r.offset(), r.buf.remaining() + " bytes after the message");
-            }
-            return message;
-        } catch (BufferUnderflowException e) {
-            throw new MessageFormatException(Reason.TRUNCATED, r.offset(), "payload ends inside a field");
+        PayloadReader r = new PayloadReader(payload);
+        int version = r.u8();
+        if (version != VERSION) {
+            throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + version);
         }
+        int code = r.u8();
+        Kind kind = Kind.ofCode(code);
+        if (kind == null) {
+            throw new MessageFormatException(Reason.UNKNOWN_TYPE, 1, "kind " + code);
+        }
+        ClusterMessage message = switch (kind) {
+            case DESCRIBE -> new Describe(r.i64(), r.u16Limited(MAX_SWARMS, "swarm limit"));
+            case DESCRIPTION -> description(r);
+        };
+        r.end();
+        return message;
     }
 
-    private static Description description(R r) {
+    private static Description description(PayloadReader r) {
         long requestId = r.i64();
         boolean joined = (r.flags(JOINED) & JOINED) != 0;
         int leafSetSize = r.u8();
@@ -263,7 +157,7 @@ public final class ClusterCodec {
         int n = r.count16(MAX_NEIGHBOURS);
         List<Neighbour> neighbours = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            NodeKey key = NodeKey.of(r.bytes(NodeKey.BYTES));
+            NodeKey key = NodeKey.of(r.raw(NodeKey.BYTES));
             String address = r.str(MessageCodec.MAX_ADDRESS_BYTES, true);
             String region = r.str(MessageCodec.MAX_LABEL_BYTES, false);
             int at = r.offset();
@@ -282,116 +176,11 @@ public final class ClusterCodec {
         int h = r.count16(MAX_SWARMS);
         List<HeldList> held = new ArrayList<>(h);
         for (int i = 0; i < h; i++) {
-            InfoHash infoHash = InfoHash.of(r.bytes(InfoHash.LENGTH));
+            InfoHash infoHash = InfoHash.of(r.raw(InfoHash.LENGTH));
             boolean root = (r.flags(ROOT) & ROOT) != 0;
             held.add(new HeldList(infoHash, root, r.u31("seeders"), r.u31("leechers"), r.nonNegative("downloaded")));
         }
         return new Description(requestId, joined, leafSetSize, routingEntries, masks, swarms, peers, neighbours, held);
     }
 
-    private static final class R {
-        final ByteBuffer buf;
-
-        R(ByteBuffer buf) {
-            this.buf = buf;
-        }
-
-        int offset() {
-            return buf.position();
-        }
-
-        int u8() {
-            return buf.get() & 0xff;
-        }
-
-        int u16() {
-            return buf.getShort() & 0xffff;
-        }
-
-        int i32() {
-            return buf.getInt();
-        }
-
-        long i64() {
-            return buf.getLong();
-        }
-
-        int u8Limited(int max, String what) {
-            int at = offset();
-            int v = u8();
-            if (v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
-            }
-            return v;
-        }
-
-        int u16Limited(int max, String what) {
-            int at = offset();
-            int v = u16();
-            if (v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
-            }
-            return v;
-        }
-
-        int count16(int max) {
-            int at = offset();
-            int n = u16();
-            if (n > max) {
-                throw new MessageFormatException(Reason.COUNT_LIMIT, at, n + " items over " + max);
-            }
-            return n;
-        }
-
-        int flags(int allowed) {
-            int at = offset();
-            int v = u8();
-            if ((v & ~allowed) != 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, "unknown flag bits " + Integer.toBinaryString(v));
-            }
-            return v;
-        }
-
-        int u31(String what) {
-            int at = offset();
-            int v = buf.getInt();
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + Integer.toUnsignedString(v));
-            }
-            return v;
-        }
-
-        long nonNegative(String what) {
-            int at = offset();
-            long v = buf.getLong();
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " is negative");
-            }
-            return v;
-        }
-
-        byte[] bytes(int n) {
-            byte[] b = new byte[n];
-            buf.get(b);
-            return b;
-        }
-
-        String str(int max, boolean wide) {
-            int at = offset();
-            int len = wide ? u16() : u8();
-            if (len > max) {
-                throw new MessageFormatException(Reason.LENGTH_LIMIT, at, "string of " + len + " bytes over " + max);
-            }
-            if (len > buf.remaining()) {
-                throw new MessageFormatException(Reason.TRUNCATED, at, "string of " + len + " bytes, " + buf.remaining() + " left");
-            }
-            byte[] b = bytes(len);
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
-            } catch (CharacterCodingException e) {
-                throw new MessageFormatException(Reason.BAD_UTF8, at, "string is not UTF-8");
-            }
-        }
-    }
 }

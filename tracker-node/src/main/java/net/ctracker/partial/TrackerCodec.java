@@ -1,15 +1,13 @@
 package net.ctracker.partial;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import net.ctracker.locality.Coordinate;
 import net.ctracker.overlay.message.MessageCodec;
 import net.ctracker.overlay.message.MessageFormatException;
+import net.ctracker.overlay.message.PayloadReader;
+import net.ctracker.overlay.message.PayloadWriter;
 import net.ctracker.overlay.message.MessageFormatException.Reason;
 import net.ctracker.overlay.routing.NodeKey;
 import net.ctracker.partial.TrackerMessage.Answer;
@@ -161,101 +159,14 @@ public final class TrackerCodec {
         return w.bytes();
     }
 
-    private static final class W {
-        private ByteBuffer buf = ByteBuffer.allocate(512);
-
-        int size() {
-            return buf.position();
-        }
-
-        private void room(int n) {
-            if (buf.position() + n > MAX_BYTES) {
-                throw new MessageFormatException(Reason.TOO_LARGE, buf.position(), "payload over " + MAX_BYTES + " bytes");
-            }
-            if (buf.remaining() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_BYTES, Math.max(buf.capacity() * 2, buf.position() + n)));
-                buf.flip();
-                bigger.put(buf);
-                buf = bigger;
-            }
-        }
-
-        void u8(int v) {
-            room(1);
-            buf.put((byte) v);
-        }
-
-        void u8Limited(int v, int max, String what) {
-            if (v < 0 || v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            u8(v);
-        }
-
-        void u16Limited(int v, int max, String what) {
-            if (v < 0 || v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            room(2);
-            buf.putShort((short) v);
-        }
-
-        void count16(int n, int max) {
-            if (n > max) {
-                throw new MessageFormatException(Reason.COUNT_LIMIT, size(), n + " items over " + max);
-            }
-            room(2);
-            buf.putShort((short) n);
-        }
-
-        void u31(long v, String what) {
-            if (v < 0 || v > Integer.MAX_VALUE) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " out of range: " + v);
-            }
-            room(4);
-            buf.putInt((int) v);
-        }
-
-        void i64(long v) {
-            room(8);
-            buf.putLong(v);
-        }
-
-        void nonNegative(long v, String what) {
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, size(), what + " is negative");
-            }
-            i64(v);
-        }
-
-        void f32(double v) {
-            room(4);
-            buf.putFloat((float) v);
-        }
-
-        void raw(byte[] b) {
-            room(b.length);
-            buf.put(b);
+    private static final class W extends PayloadWriter {
+        W() {
+            super(512, MAX_BYTES);
         }
 
         void hash(InfoHash h) {
-            room(InfoHash.LENGTH);
             byte[] b = new byte[InfoHash.LENGTH];
             h.copyTo(b, 0);
-            buf.put(b);
-        }
-
-        void str(String s, int max, boolean wide) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            if (b.length > max) {
-                throw new MessageFormatException(Reason.LENGTH_LIMIT, size(), "string of " + b.length + " bytes over " + max);
-            }
-            if (wide) {
-                room(2);
-                buf.putShort((short) b.length);
-            } else {
-                u8(b.length);
-            }
             raw(b);
         }
 
@@ -283,8 +194,7 @@ public final class TrackerCodec {
             if (index < 0 || index >= origins) {
                 throw new MessageFormatException(Reason.BAD_VALUE, size(), "origin index " + index + " of " + origins);
             }
-            room(2);
-            buf.putShort((short) index);
+            u16Limited(index, 0xFFFF, "origin index");
         }
 
         void entries(List<Entry> entries, int origins) {
@@ -305,8 +215,7 @@ public final class TrackerCodec {
                     if (e.ttlSeconds() < 0 || e.ttlSeconds() > MAX_TTL_SECONDS) {
                         throw new MessageFormatException(Reason.BAD_VALUE, size(), "TTL out of range: " + e.ttlSeconds());
                     }
-                    room(4);
-                    buf.putInt(e.ttlSeconds());
+                    i32(e.ttlSeconds());
                 }
                 originIndex(e.origin(), origins);
             }
@@ -321,13 +230,6 @@ public final class TrackerCodec {
                 entries(s.records(), origins);
             }
         }
-
-        byte[] bytes() {
-            byte[] out = new byte[buf.position()];
-            buf.flip();
-            buf.get(out);
-            return out;
-        }
     }
 
     // ------------------------------------------------------------------ decoding
@@ -336,7 +238,7 @@ public final class TrackerCodec {
         if (payload.length > MAX_BYTES) {
             throw new MessageFormatException(Reason.TOO_LARGE, MAX_BYTES, "payload of " + payload.length + " bytes");
         }
-        R r = new R(ByteBuffer.wrap(payload));
+        R r = new R(payload);
         int version = r.u8();
         if (version != VERSION) {
             throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + version);
@@ -429,133 +331,17 @@ public final class TrackerCodec {
             }
             case COORDINATES -> new Coordinates(r.origin(), r.flags(1) != 0);
         };
-        if (r.buf.hasRemaining()) {
-            throw new MessageFormatException(Reason.TRAILING_BYTES, r.offset(), r.buf.remaining() + " bytes after the message");
-        }
+        r.end();
         return message;
     }
 
-    private static final class R {
-        final ByteBuffer buf;
-
-        R(ByteBuffer buf) {
-            this.buf = buf;
-        }
-
-        int offset() {
-            return buf.position();
-        }
-
-        private void need(int n) {
-            if (buf.remaining() < n) {
-                throw new MessageFormatException(Reason.TRUNCATED, buf.position(), "need " + n + " bytes, have " + buf.remaining());
-            }
-        }
-
-        int u8() {
-            need(1);
-            return buf.get() & 0xFF;
-        }
-
-        int u8Limited(int max, String what) {
-            int at = offset();
-            int v = u8();
-            if (v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
-            }
-            return v;
-        }
-
-        int flags(int allowed) {
-            int at = offset();
-            int v = u8();
-            if ((v & ~allowed) != 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, "unknown flag bits " + v);
-            }
-            return v;
-        }
-
-        int u16() {
-            need(2);
-            return buf.getShort() & 0xFFFF;
-        }
-
-        int u16Limited(int max, String what) {
-            int at = offset();
-            int v = u16();
-            if (v > max) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
-            }
-            return v;
-        }
-
-        int count16(int max) {
-            int at = offset();
-            int n = u16();
-            if (n > max) {
-                throw new MessageFormatException(Reason.COUNT_LIMIT, at, n + " items over " + max);
-            }
-            return n;
-        }
-
-        int u31(String what) {
-            int at = offset();
-            need(4);
-            int v = buf.getInt();
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range");
-            }
-            return v;
-        }
-
-        long i64() {
-            need(8);
-            return buf.getLong();
-        }
-
-        long nonNegative(String what) {
-            int at = offset();
-            long v = i64();
-            if (v < 0) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " is negative");
-            }
-            return v;
-        }
-
-        byte[] raw(int n) {
-            need(n);
-            byte[] b = new byte[n];
-            buf.get(b);
-            return b;
+    private static final class R extends PayloadReader {
+        R(byte[] payload) {
+            super(payload);
         }
 
         InfoHash hash() {
             return InfoHash.of(raw(InfoHash.LENGTH));
-        }
-
-        String str(int max, boolean wide) {
-            int at = offset();
-            int len = wide ? u16() : u8();
-            if (len > max) {
-                throw new MessageFormatException(Reason.LENGTH_LIMIT, at, "string of " + len + " bytes over " + max);
-            }
-            byte[] b = raw(len);
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
-            } catch (CharacterCodingException e) {
-                throw new MessageFormatException(Reason.BAD_UTF8, at, "string is not UTF-8");
-            }
-        }
-
-        double f32(String what) {
-            int at = offset();
-            need(4);
-            float v = buf.getFloat();
-            if (!Float.isFinite(v)) {
-                throw new MessageFormatException(Reason.BAD_VALUE, at, what + " is not finite");
-            }
-            return v;
         }
 
         Origin origin() {
@@ -610,8 +396,7 @@ public final class TrackerCodec {
                 if (!removed) {
                     peerId = raw(20);
                     int at = offset();
-                    need(4);
-                    ttl = buf.getInt();
+                    ttl = i32();
                     if (ttl < 0 || ttl > MAX_TTL_SECONDS) {
                         throw new MessageFormatException(Reason.BAD_VALUE, at, "TTL out of range: " + ttl);
                     }
