@@ -20,7 +20,6 @@ import net.ctracker.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -87,7 +86,7 @@ public class PublicPortConfiguration {
         UdpTrackerProtocol protocol = new UdpTrackerProtocol(service,
                 new ConnectionIds(clock, new SecureRandom(), CONNECTION_ID_WINDOW_MILLIS), metrics, UDP_MAX_PENDING);
         metrics.bind(registry, protocol);
-        int threads = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
+        int threads = p.publicEventLoops(Runtime.getRuntime().availableProcessors());
         return new UdpServerLifecycle(new UdpTrackerServer(
                 new UdpTrackerServer.Settings(address, port, threads, UDP_RECEIVE_BUFFER), protocol, metrics));
     }
@@ -103,9 +102,7 @@ public class PublicPortConfiguration {
                 .description("Reloads of the TLS certificate and key after a change, by outcome")
                 .tag("outcome", ok ? "ok" : "failed").register(registry).increment());
         watch(publicPortFileWatcher, "TLS certificate and key", tls::refresh);
-        int workers = p.http().workerThreads() > 0 ? p.http().workerThreads() : Runtime.getRuntime().availableProcessors();
-        var settings = new PublicHttpServer.Settings(address, https.port(), workers, (int) p.http().maxRequestLine().toBytes(),
-                (int) p.http().maxHeaderSize().toBytes(), p.http().idleTimeout());
+        var settings = p.publicServerSettings(address, https.port(), Runtime.getRuntime().availableProcessors());
         return new HttpsServerLifecycle(new PublicHttpServer(settings, service, tls));
     }
 
@@ -121,83 +118,16 @@ public class PublicPortConfiguration {
     }
 
     /** Starts the UDP tracker with the context (when enabled) and stops it on shutdown. */
-    public static final class UdpServerLifecycle implements SmartLifecycle {
-        private final UdpTrackerServer server;
-
+    public static final class UdpServerLifecycle extends PortLifecycle {
         UdpServerLifecycle(UdpTrackerServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public void start() {
-            if (server == null) {
-                LOG.info("UDP tracker off (ctracker.udp.port=0)");
-                return;
-            }
-            try {
-                server.start();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while binding the UDP port", e);
-            }
-            LOG.info("UDP tracker port {} serves connect, announce and scrape (BEP 15)", server.port());
-        }
-
-        @Override
-        public void stop() {
-            if (server != null) {
-                server.close();
-            }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return server != null && server.isRunning();
-        }
-
-        /** The bound UDP port, or 0 when UDP is off. */
-        public int port() {
-            return server == null ? 0 : server.port();
+            super(server, "UDP tracker port", "connect, announce and scrape (BEP 15)", "ctracker.udp.port=0");
         }
     }
 
     /** Starts the HTTPS port with the context (when configured) and stops it on shutdown. */
-    public static final class HttpsServerLifecycle implements SmartLifecycle {
-        private final PublicHttpServer server;
-
+    public static final class HttpsServerLifecycle extends PortLifecycle {
         HttpsServerLifecycle(PublicHttpServer server) {
-            this.server = server;
-        }
-
-        @Override
-        public void start() {
-            if (server == null) {
-                return;
-            }
-            try {
-                server.start();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while binding the HTTPS port", e);
-            }
-            LOG.info("HTTPS port {} serves /announce and /scrape", server.port());
-        }
-
-        @Override
-        public void stop() {
-            if (server != null) {
-                server.close();
-            }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return server != null && server.isRunning();
-        }
-
-        /** The bound HTTPS port, or 0 when HTTPS is off. */
-        public int port() {
-            return server == null ? 0 : server.port();
+            super(server, "HTTPS port", "/announce and /scrape", "no ctracker.https.certificate and private-key");
         }
     }
 }

@@ -183,10 +183,14 @@ public record TrackerProperties(
                 scrape.fullScrapeEnabled(), trusted);
     }
 
+    /** Event loops per public port (HTTP, HTTPS, UDP): {@code ctracker.http.worker-threads}, or {@code cpus} when it is 0. */
+    int publicEventLoops(int cpus) {
+        return http.workerThreads() > 0 ? http.workerThreads() : cpus;
+    }
+
     /** @param cpus worker threads when {@code ctracker.http.worker-threads} is 0 */
     PublicHttpServer.Settings publicServerSettings(String address, int port, int cpus) {
-        int workers = http.workerThreads() > 0 ? http.workerThreads() : cpus;
-        return new PublicHttpServer.Settings(address, port, workers, (int) http.maxRequestLine().toBytes(),
+        return new PublicHttpServer.Settings(address, port, publicEventLoops(cpus), (int) http.maxRequestLine().toBytes(),
                 (int) http.maxHeaderSize().toBytes(), http.idleTimeout());
     }
 }

@@ -42,7 +42,7 @@ import io.netty.handler.timeout.IdleStateHandler;
  * response as one buffer (no encoder, no header objects). Only processes of the same user can
  * join a {@code SO_REUSEPORT} group, as Linux enforces.
  */
-public final class PublicHttpServer implements AutoCloseable {
+public final class PublicHttpServer implements PublicPortServer {
 
     /** Where and how to listen. {@code bindAddress} null or empty listens on every interface. */
     public record Settings(String bindAddress, int port, int workerThreads, int maxRequestLine, int maxHeaderSize,

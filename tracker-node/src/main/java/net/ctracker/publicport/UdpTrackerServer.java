@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * per request stays on a Netty thread: an answer that comes later from another thread is written
  * from that thread.
  */
-public final class UdpTrackerServer implements AutoCloseable {
+public final class UdpTrackerServer implements PublicPortServer {
 
     private static final Logger log = LoggerFactory.getLogger(UdpTrackerServer.class);
     /** Datagrams read per recvmmsg call. */
