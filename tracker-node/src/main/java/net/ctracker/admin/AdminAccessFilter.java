@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -14,6 +13,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import net.ctracker.time.Clock;
+import net.ctracker.time.LogGap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,7 @@ public class AdminAccessFilter implements Filter {
 
     private final byte[] expected;
     private final Clock clock;
-    private final AtomicLong lastLogMillis = new AtomicLong(Long.MIN_VALUE / 2);
-    private final AtomicLong unlogged = new AtomicLong();
+    private final LogGap refusedLog = new LogGap(LOG_GAP_MILLIS);
 
     /** @param password null or empty: no credential asked */
     public AdminAccessFilter(String username, String password, Clock clock) {
@@ -77,14 +76,10 @@ public class AdminAccessFilter implements Filter {
         if (request.getHeader("Authorization") == null) {
             return; // a browser's first request before it asks the operator: not worth a line
         }
-        long now = clock.nowMillis();
-        long last = lastLogMillis.get();
-        if (now - last >= LOG_GAP_MILLIS && lastLogMillis.compareAndSet(last, now)) {
-            long more = unlogged.getAndSet(0);
+        long skipped = refusedLog.admit(clock.nowMillis());
+        if (skipped >= 0) {
             log.warn("refused a wrong admin credential from {} for {}{}", request.getRemoteAddr(), request.getRequestURI(),
-                    more > 0 ? " (and " + more + " more since the last report)" : "");
-        } else {
-            unlogged.incrementAndGet();
+                    LogGap.since(skipped));
         }
     }
 

@@ -121,15 +121,8 @@ public final class ClusterCodec {
     // ------------------------------------------------------------------ decoding
 
     public static ClusterMessage decode(byte[] payload) {
-        if (payload.length > MAX_BYTES) {
-            throw new MessageFormatException(Reason.TOO_LARGE, MAX_BYTES, "payload of " + payload.length + " bytes");
-        }
-        PayloadReader r = new PayloadReader(payload);
-        int version = r.u8();
-        if (version != VERSION) {
-            throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + version);
-        }
-        int code = r.u8();
+        PayloadReader r = new PayloadReader(payload, MAX_BYTES);
+        int code = r.header(VERSION);
         Kind kind = Kind.ofCode(code);
         if (kind == null) {
             throw new MessageFormatException(Reason.UNKNOWN_TYPE, 1, "kind " + code);

@@ -24,6 +24,7 @@ import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
 import net.ctracker.time.Cancellable;
 import net.ctracker.time.Clock;
+import net.ctracker.time.LogGap;
 import net.ctracker.time.Scheduler;
 
 /**
@@ -97,8 +98,7 @@ public final class ClusterProtocol implements Application {
     private volatile boolean stopped;
     private long malformed;
     private long droppedAsks;
-    private long lastLogMillis = Long.MIN_VALUE / 2;
-    private long unlogged;
+    private final LogGap malformedLog = new LogGap(LOG_GAP_MILLIS);
 
     /** One gathering in progress. */
     private final class Gathering {
@@ -407,15 +407,10 @@ public final class ClusterProtocol implements Application {
     }
 
     private void refused(NodeHandle from, String why) {
-        long now = loop.nowMillis();
-        if (now - lastLogMillis >= LOG_GAP_MILLIS) {
+        long skipped = malformedLog.admit(loop.nowMillis());
+        if (skipped >= 0) {
             LOG.log(System.Logger.Level.WARNING, "refused a malformed cluster-view message from {0} ({1}): {2}{3}",
-                    from.address(), from.key().shortString(), why,
-                    unlogged > 0 ? " (and " + unlogged + " more since the last report)" : "");
-            lastLogMillis = now;
-            unlogged = 0;
-        } else {
-            unlogged++;
+                    from.address(), from.key().shortString(), why, LogGap.since(skipped));
         }
     }
 }

@@ -29,6 +29,7 @@ import net.ctracker.partial.TrackerMessage.Replicate;
 import net.ctracker.swarm.InfoHash;
 import net.ctracker.swarm.SwarmStore;
 import net.ctracker.time.Cancellable;
+import net.ctracker.time.LogGap;
 import net.ctracker.time.Scheduler;
 
 /**
@@ -60,8 +61,7 @@ public final class PartialTracker implements Application {
     private final List<Cancellable> timers = new ArrayList<>();
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, 0, 0);
     private volatile boolean stopped;
-    private long lastLogMillis = Long.MIN_VALUE / 2;
-    private long unloggedMalformed;
+    private final LogGap malformedLog = new LogGap(LOG_GAP_MILLIS);
 
     /** Records held here by role, swarms held and cached, lookups in flight. */
     public record Snapshot(long rootRecords, long replicaRecords, long pathRecords, int heldSwarms, int cachedSwarms,
@@ -322,15 +322,10 @@ public final class PartialTracker implements Application {
     }
 
     private void refused(NodeHandle from, String why) {
-        long now = ctx.now();
-        if (now - lastLogMillis >= LOG_GAP_MILLIS) {
+        long skipped = malformedLog.admit(ctx.now());
+        if (skipped >= 0) {
             LOG.log(System.Logger.Level.WARNING, "refused a malformed tracker message from {0} ({1}): {2}{3}",
-                    from.address(), from.key().shortString(), why,
-                    unloggedMalformed > 0 ? " (and " + unloggedMalformed + " more since the last report)" : "");
-            lastLogMillis = now;
-            unloggedMalformed = 0;
-        } else {
-            unloggedMalformed++;
+                    from.address(), from.key().shortString(), why, LogGap.since(skipped));
         }
     }
 

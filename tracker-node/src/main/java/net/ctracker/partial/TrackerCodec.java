@@ -235,15 +235,8 @@ public final class TrackerCodec {
     // ------------------------------------------------------------------ decoding
 
     public static TrackerMessage decode(byte[] payload) {
-        if (payload.length > MAX_BYTES) {
-            throw new MessageFormatException(Reason.TOO_LARGE, MAX_BYTES, "payload of " + payload.length + " bytes");
-        }
         R r = new R(payload);
-        int version = r.u8();
-        if (version != VERSION) {
-            throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + version);
-        }
-        int code = r.u8();
+        int code = r.header(VERSION);
         Kind kind = Kind.ofCode(code);
         if (kind == null) {
             throw new MessageFormatException(Reason.UNKNOWN_TYPE, 1, "kind " + code);
@@ -337,7 +330,7 @@ public final class TrackerCodec {
 
     private static final class R extends PayloadReader {
         R(byte[] payload) {
-            super(payload);
+            super(payload, MAX_BYTES);
         }
 
         InfoHash hash() {

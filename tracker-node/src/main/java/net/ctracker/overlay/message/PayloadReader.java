@@ -15,8 +15,21 @@ import net.ctracker.overlay.message.MessageFormatException.Reason;
 public class PayloadReader {
     private final ByteBuffer buf;
 
-    public PayloadReader(byte[] payload) {
+    /** A payload of at most {@code maxBytes}; a longer one is refused here. */
+    public PayloadReader(byte[] payload, int maxBytes) {
+        if (payload.length > maxBytes) {
+            throw new MessageFormatException(Reason.TOO_LARGE, maxBytes, "payload of " + payload.length + " bytes");
+        }
         this.buf = ByteBuffer.wrap(payload);
+    }
+
+    /** Reads the header every application payload starts with: its version (must be {@code version}), then the kind's code. */
+    public final int header(int version) {
+        int v = u8();
+        if (v != version) {
+            throw new MessageFormatException(Reason.BAD_VERSION, 0, "version " + v);
+        }
+        return u8();
     }
 
     public final int offset() {
