@@ -89,18 +89,18 @@ final class AnswerMerger {
                                     Ranking ranking) {
         // the candidates: this node's own draw, then the sample's live records that are new; each is
         // an endpoint and a peer id at an offset of an array (the node's own are copied once, as a block)
-        PeerSelection.Family[] families = {selection.v4(), selection.v6()};
         int local = Math.min(selection.total(), MAX_CANDIDATES);
-        Candidates cs = new Candidates(local + sample.size());
+        Candidates cs = SCRATCH.get().reset(local + sample.size());
         int count = 0;
-        for (PeerSelection.Family f : families) {
+        for (int family = 0; family < 2; family++) {
+            PeerSelection.Family f = family == 0 ? selection.v4() : selection.v6();
             int len = f.endpointLength();
             int take = Math.min(f.count(), local - count);
             if (take <= 0) {
                 continue;
             }
-            byte[] endpoints = Arrays.copyOf(f.endpoints(), take * len);
-            byte[] ids = Arrays.copyOf(f.peerIds(), take * 20);
+            byte[] endpoints = cs.ownEndpoints(family, f.endpoints(), take * len);
+            byte[] ids = cs.ownPeerIds(family, f.peerIds(), take * 20);
             for (int i = 0; i < take; i++) {
                 cs.set(count, endpoints, i * len, len, ids, i * 20, -1);
                 if (cs.admit(count)) {
@@ -121,8 +121,8 @@ final class AnswerMerger {
         }
         int[] remoteIndex = cs.remoteIndex;
         int remoteCount = count - localCount;
-        boolean[] taken = new boolean[count];
-        int[] chosen = new int[Math.min(count, Math.max(0, numwant))];
+        boolean[] taken = cs.taken(count);
+        int[] chosen = cs.chosen(Math.min(count, Math.max(0, numwant)));
         int picked = 0;
         if (count <= numwant) {
             // the swarm holds no more than asked for: everyone, no ranking
@@ -139,7 +139,7 @@ final class AnswerMerger {
             int pool = all ? remoteCount : uniform;
             int share = Math.min(pool, (int) Math.ceil(randomShare * numwant));
             Boolean prefer = preference(requesterSeeder, localSeeders);
-            int[] order = new int[pool];
+            int[] order = cs.order(pool);
             int o = 0;
             for (int r = 0; r < remoteCount; r++) {
                 if (all || remoteIndex[localCount + r] >= sample.uniformFrom) {
@@ -148,7 +148,7 @@ final class AnswerMerger {
             }
             remoteCount = pool;
             int reserved = 0;
-            int[] randomPicks = new int[share];
+            int[] randomPicks = cs.randomPicks(share);
             for (int pass = 0; pass < (prefer == null ? 1 : 2) && reserved < share; pass++) {
                 for (int k = 0; k < remoteCount && reserved < share; k++) {
                     int j = k + random.nextInt(remoteCount - k);
@@ -165,10 +165,10 @@ final class AnswerMerger {
             }
             // the rest by rank
             int best = numwant - reserved;
-            long[] keys = new long[count - reserved];
+            long[] keys = cs.keys(count - reserved);
             int n = 0;
             Coordinate here = ranking.self().coordinate();
-            Keys k = new Keys(ranking, requester);
+            Keys k = cs.keysFor(ranking, requester);
             // the node's own peers rank first (same node); when they fill the ranked part, a peer from
             // elsewhere can only be handed out in the random share, and its rank is not computed
             boolean ownFill = localCount >= best;
@@ -240,25 +240,95 @@ final class AnswerMerger {
         Arrays.sort(keys, 0, k);
     }
 
-    /** The candidates of one answer, each an endpoint and a peer id at offsets of arrays, told apart by a hash. */
-    private static final class Candidates {
-        final byte[][] endpoints;
-        final int[] endpointOffsets;
-        final int[] endpointLengths;
-        final byte[][] peerIds;
-        final int[] peerIdOffsets;
-        final int[] remoteIndex;
-        /** Open addressing over candidate indices plus one, keyed by the endpoint's bytes, at most half full. */
-        private final int[] seen;
+    /** Each announce thread's candidates and working arrays, reused from answer to answer. */
+    private static final ThreadLocal<Candidates> SCRATCH = ThreadLocal.withInitial(Candidates::new);
 
-        Candidates(int capacity) {
-            endpoints = new byte[capacity][];
-            endpointOffsets = new int[capacity];
-            endpointLengths = new int[capacity];
-            peerIds = new byte[capacity][];
-            peerIdOffsets = new int[capacity];
-            remoteIndex = new int[capacity];
-            seen = new int[Integer.highestOneBit(Math.max(1, capacity) * 2) * 2];
+    /**
+     * The candidates of one answer, each an endpoint and a peer id at offsets of arrays, told apart
+     * by a hash; with the working arrays of the merge. One per thread, reset for every answer, so an
+     * answer allocates nothing that grows with its candidates (the arrays grow once, to the largest
+     * answer the thread has merged: at most {@code MAX_CANDIDATES} plus a sample).
+     */
+    private static final class Candidates {
+        byte[][] endpoints = new byte[0][];
+        int[] endpointOffsets = new int[0];
+        int[] endpointLengths = new int[0];
+        byte[][] peerIds = new byte[0][];
+        int[] peerIdOffsets = new int[0];
+        int[] remoteIndex = new int[0];
+        /** Open addressing over candidate indices plus one, keyed by the endpoint's bytes; the first {@code tableSize} slots are in use. */
+        private int[] seen = new int[0];
+        private int tableSize;
+        private final byte[][] ownEndpoints = {new byte[0], new byte[0]};
+        private final byte[][] ownPeerIds = {new byte[0], new byte[0]};
+        private boolean[] taken = new boolean[0];
+        private int[] chosen = new int[0];
+        private int[] order = new int[0];
+        private int[] randomPicks = new int[0];
+        private long[] keys = new long[0];
+        private final Keys rankKeys = new Keys();
+
+        Candidates reset(int capacity) {
+            if (endpoints.length < capacity) {
+                int n = Math.max(16, Integer.highestOneBit(capacity) << 1);
+                endpoints = new byte[n][];
+                endpointOffsets = new int[n];
+                endpointLengths = new int[n];
+                peerIds = new byte[n][];
+                peerIdOffsets = new int[n];
+                remoteIndex = new int[n];
+            }
+            tableSize = Integer.highestOneBit(Math.max(1, capacity) * 2) * 2; // at most half full
+            if (seen.length < tableSize) {
+                seen = new int[tableSize];
+            } else {
+                Arrays.fill(seen, 0, tableSize, 0);
+            }
+            return this;
+        }
+
+        /** A copy of the first {@code length} bytes of the node's own endpoints of one family (the selection is rewritten later). */
+        byte[] ownEndpoints(int family, byte[] from, int length) {
+            return ownEndpoints[family] = copyInto(ownEndpoints[family], from, length);
+        }
+
+        byte[] ownPeerIds(int family, byte[] from, int length) {
+            return ownPeerIds[family] = copyInto(ownPeerIds[family], from, length);
+        }
+
+        private static byte[] copyInto(byte[] to, byte[] from, int length) {
+            byte[] out = to.length >= length ? to : new byte[Math.max(length, from.length)];
+            System.arraycopy(from, 0, out, 0, length);
+            return out;
+        }
+
+        boolean[] taken(int n) {
+            if (taken.length < n) {
+                taken = new boolean[Math.max(n, endpoints.length)];
+            } else {
+                Arrays.fill(taken, 0, n, false);
+            }
+            return taken;
+        }
+
+        int[] chosen(int n) {
+            return chosen = chosen.length >= n ? chosen : new int[Math.max(n, endpoints.length)];
+        }
+
+        int[] order(int n) {
+            return order = order.length >= n ? order : new int[Math.max(n, endpoints.length)];
+        }
+
+        int[] randomPicks(int n) {
+            return randomPicks = randomPicks.length >= n ? randomPicks : new int[Math.max(n, endpoints.length)];
+        }
+
+        long[] keys(int n) {
+            return keys = keys.length >= n ? keys : new long[Math.max(n, endpoints.length)];
+        }
+
+        Keys keysFor(Ranking ranking, byte[] requester) {
+            return rankKeys.reset(ranking, requester);
         }
 
         void set(int c, byte[] endpoint, int offset, int length, byte[] peerId, int peerIdOffset, int remote) {
@@ -283,7 +353,7 @@ final class AnswerMerger {
             for (int i = from; i < to; i++) {
                 h = 31 * h + e[i];
             }
-            int mask = seen.length - 1;
+            int mask = tableSize - 1;
             for (int slot = (h ^ (h >>> 16)) & mask; ; slot = (slot + 1) & mask) {
                 int held = seen[slot] - 1;
                 if (held < 0) {
@@ -297,19 +367,26 @@ final class AnswerMerger {
         }
     }
 
-    /** Packs candidates' ranks for one requester, reusing its buffers across candidates. */
+    /** Packs candidates' ranks for one requester, reusing its buffers across candidates and answers. */
     static final class Keys {
-        private final Ranking ranking;
-        private final byte[] requester;
-        private final byte[] requesterIp;
-        private final byte[] peerIp;
+        private Ranking ranking;
+        private byte[] requester;
+        private byte[] requesterIp;
+        private byte[] peerIp;
+        private final byte[] ip4 = new byte[4];
+        private final byte[] ip16 = new byte[16];
+        private final byte[] peerIp4 = new byte[4];
+        private final byte[] peerIp16 = new byte[16];
         private final Bep40.Priorities priorities = new Bep40.Priorities();
 
-        Keys(Ranking ranking, byte[] requester) {
+        Keys reset(Ranking ranking, byte[] requester) {
             this.ranking = ranking;
             this.requester = requester;
-            this.requesterIp = Arrays.copyOf(requester, requester.length - 2);
-            this.peerIp = new byte[requester.length - 2];
+            boolean v4 = requester.length == 6;
+            requesterIp = v4 ? ip4 : ip16;
+            peerIp = v4 ? peerIp4 : peerIp16;
+            System.arraycopy(requester, 0, requesterIp, 0, requesterIp.length);
+            return this;
         }
 
         /**

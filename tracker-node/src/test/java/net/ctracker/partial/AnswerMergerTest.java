@@ -200,4 +200,24 @@ class AnswerMergerTest {
             assertThat(keys).as("nothing lost").containsExactly(sorted);
         }
     }
+
+    @Test
+    void answersOfOneAndOfNoCandidateAndThenALargerOneOnTheSameThread() {
+        // the merge reuses its arrays per thread: tiny answers, then a larger one, must all come out whole
+        PeerSelection one = local(endpoint(10, 9, 0, 1));
+        AnswerMerger.merge(one, CachedSwarm.EMPTY, REQUESTER, false, 50, 0.2, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(one)).containsExactly("10.9.0.1");
+        PeerSelection none = local();
+        AnswerMerger.merge(none, CachedSwarm.EMPTY, REQUESTER, false, 50, 0.2, false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(none)).isEmpty();
+        Origin o = origin(2, "eu", 1, 0);
+        List<byte[]> many = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            many.add(endpoint(11, 0, i / 250, 1 + i % 250));
+        }
+        PeerSelection big = local(endpoint(10, 9, 0, 1), endpoint(10, 9, 0, 2));
+        AnswerMerger.merge(big, sample(many, java.util.Collections.nCopies(many.size(), o)), REQUESTER, false, 50, 0.2,
+                false, 0, RANDOM, ranking(AltoMaps.NONE));
+        assertThat(peers(big)).hasSize(50).doesNotHaveDuplicates().contains("10.9.0.1", "10.9.0.2");
+    }
 }
