@@ -7,9 +7,6 @@ import net.ctracker.admin.LocalityController;
 import net.ctracker.admin.SwarmController;
 import net.ctracker.metrics.LocalityMetrics;
 import net.ctracker.announce.TrackerService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import net.ctracker.locality.AltoFiles;
 import net.ctracker.locality.AltoMaps;
@@ -36,7 +33,6 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({PartialProperties.class, LocalityProperties.class})
 public class PartialConfiguration {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartialConfiguration.class);
 
     @Bean
     TrackerCounters partialCounters() {
@@ -55,31 +51,14 @@ public class PartialConfiguration {
     }
 
     /** The ISP map files, read now (a bad file stops start-up) and checked for changes every alto-check-period. */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService altoWatcher(LocalityProperties locality, AltoHolder holder) {
-        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "alto-files");
-            t.setDaemon(true);
-            return t;
-        });
-        AltoFiles files = holder.files;
-        if (files != null) {
-            long period = locality.altoCheckPeriod().toMillis();
-            watcher.scheduleWithFixedDelay(() -> {
-                try {
-                    files.refresh();
-                } catch (RuntimeException e) {
-                    LOG.error("checking the ALTO map files failed; the maps in force stay", e);
-                }
-            }, period, period, TimeUnit.MILLISECONDS);
-        }
-        return watcher;
-    }
-
     @Bean
-    AltoHolder altoHolder(LocalityProperties locality) {
-        return new AltoHolder(locality.altoNetworkMap() == null ? null
-                : new AltoFiles(locality.altoNetworkMap(), locality.altoCostMap()));
+    AltoHolder altoHolder(LocalityProperties locality, FileWatcher fileWatcher) {
+        if (locality.altoNetworkMap() == null) {
+            return new AltoHolder(null);
+        }
+        AltoFiles files = new AltoFiles(locality.altoNetworkMap(), locality.altoCostMap());
+        fileWatcher.watch("ALTO map files", locality.altoCheckPeriod().toMillis(), files::refresh);
+        return new AltoHolder(files);
     }
 
     /** The map files, if the operator gave them. */

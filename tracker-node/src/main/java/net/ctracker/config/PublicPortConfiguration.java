@@ -1,9 +1,6 @@
 package net.ctracker.config;
 
 import java.security.SecureRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,8 +14,6 @@ import net.ctracker.publicport.PublicHttpServer;
 import net.ctracker.publicport.TlsFiles;
 import net.ctracker.publicport.UdpTrackerServer;
 import net.ctracker.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +26,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class PublicPortConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PublicPortConfiguration.class);
     /** How often the list, certificate and key files are checked for changes. */
     static final long FILE_CHECK_MILLIS = 1000;
     /** A connection ID is valid for one to two of these windows (BEP 15: at least 1, at most 2 minutes). */
@@ -41,19 +35,16 @@ public class PublicPortConfiguration {
     /** Asked of the kernel for each UDP socket; it caps this at net.core.rmem_max. */
     static final int UDP_RECEIVE_BUFFER = 4 << 20;
 
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService publicPortFileWatcher() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "public-port-files");
-            t.setDaemon(true);
-            return t;
-        });
+    /** Named apart from Spring Boot's own {@code fileWatcher} (SSL bundles). */
+    @Bean
+    FileWatcher operatorFileWatcher() {
+        return new FileWatcher();
     }
 
     /** The allow/deny lists, when one is configured; their reloads are watched. */
     @Bean
     AccessListsInForce accessLists(TrackerProperties p, TrackerService service, MeterRegistry registry,
-                                   ScheduledExecutorService publicPortFileWatcher) {
+                                   FileWatcher fileWatcher) {
         TrackerProperties.Access a = p.access();
         if (a.allowList() == null && a.denyList() == null) {
             return new AccessListsInForce(null);
@@ -63,7 +54,7 @@ public class PublicPortConfiguration {
                 (kind, ok, size) -> metrics[0].reloaded(kind, ok, size));
         metrics[0] = new AccessListMetrics(registry, files.current().allowSize(), files.current().denySize());
         service.setAccessList(files.current());
-        watch(publicPortFileWatcher, "access lists", () -> {
+        fileWatcher.watch("access lists", FILE_CHECK_MILLIS, () -> {
             if (files.refresh()) {
                 service.setAccessList(files.current());
             }
@@ -93,7 +84,7 @@ public class PublicPortConfiguration {
 
     @Bean
     HttpsServerLifecycle httpsServer(TrackerProperties p, TrackerService service, @Value("${server.address:}") String address,
-                                     ScheduledExecutorService publicPortFileWatcher, MeterRegistry registry) {
+                                     FileWatcher fileWatcher, MeterRegistry registry) {
         TrackerProperties.Https https = p.https();
         if (!https.enabled()) {
             return new HttpsServerLifecycle(null);
@@ -101,20 +92,9 @@ public class PublicPortConfiguration {
         TlsFiles tls = new TlsFiles(https.certificate(), https.privateKey(), ok -> Counter.builder("ctracker.https.reloads")
                 .description("Reloads of the TLS certificate and key after a change, by outcome")
                 .tag("outcome", ok ? "ok" : "failed").register(registry).increment());
-        watch(publicPortFileWatcher, "TLS certificate and key", tls::refresh);
+        fileWatcher.watch("TLS certificate and key", FILE_CHECK_MILLIS, tls::refresh);
         var settings = p.publicServerSettings(address, https.port(), Runtime.getRuntime().availableProcessors());
         return new HttpsServerLifecycle(new PublicHttpServer(settings, service, tls));
-    }
-
-    private static void watch(ScheduledExecutorService executor, String what, Runnable check) {
-        // a task that throws is never run again by scheduleWithFixedDelay: log and carry on instead
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                check.run();
-            } catch (RuntimeException e) {
-                LOG.error("checking the {} for changes failed; trying again in {} ms", what, FILE_CHECK_MILLIS, e);
-            }
-        }, FILE_CHECK_MILLIS, FILE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts the UDP tracker with the context (when enabled) and stops it on shutdown. */
