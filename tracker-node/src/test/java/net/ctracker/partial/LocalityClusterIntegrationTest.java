@@ -13,12 +13,13 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 import net.ctracker.TrackerNodeApplication;
 import net.ctracker.bencode.BencodeReader;
 import net.ctracker.bencode.ByteKey;
 import net.ctracker.config.PublicServerLifecycle;
+import net.ctracker.support.ClusterSeeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,9 @@ class LocalityClusterIntegrationTest {
     private final List<Integer> publicPorts = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private final long seed = Long.getLong("it.seed", System.nanoTime());
-    private final Random random = new Random(seed);
+    private final ClusterSeeds seeds = ClusterSeeds.forTest("LocalityClusterIntegrationTest");
+    private final long seed = seeds.seed();
+    private final SplittableRandom random = seeds.random();
     private final byte[] infoHash = new byte[20];
     /** Where each peer (by address) announced: the node's region. */
     private final Map<String, Integer> regionOf = new HashMap<>();
@@ -52,7 +54,6 @@ class LocalityClusterIntegrationTest {
     @BeforeAll
     void startSixNodes() throws Exception {
         random.nextBytes(infoHash);
-        System.out.println("LocalityClusterIntegrationTest seed " + seed + " (replay: -Dit.seed=" + seed + ")");
         for (int i = 0; i < 6; i++) {
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0", "--server.address=127.0.0.1", "--ctracker.internal-port=0",
@@ -60,7 +61,7 @@ class LocalityClusterIntegrationTest {
                     "--ctracker.trusted-proxies=127.0.0.0/8", "--ctracker.udp.port=0",
                     "--ctracker.overlay.ping-period=1s", "--ctracker.overlay.join-retry=500ms",
                     "--ctracker.locality.coordinate-period=1s", "--ctracker.partial.empty-cache-ttl=200ms",
-                    "--spring.main.banner-mode=off"));
+                    "--spring.main.banner-mode=off", seeds.nodeKeyArgument()));
             if (i > 0) {
                 args.add("--ctracker.bootstrap=" + internal.get(0));
             }

@@ -14,13 +14,13 @@ import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 import net.ctracker.TrackerNodeApplication;
 import net.ctracker.bencode.BencodeReader;
 import net.ctracker.bencode.ByteKey;
 import net.ctracker.config.PublicServerLifecycle;
+import net.ctracker.support.ClusterSeeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,14 +49,13 @@ class PartialTrackerClusterIntegrationTest {
     private final List<Integer> publicPorts = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private final long seed = Long.getLong("it.seed", System.nanoTime());
+    private final ClusterSeeds seeds = ClusterSeeds.forTest("PartialTrackerClusterIntegrationTest");
     private final byte[] infoHash = new byte[20];
 
     @BeforeAll
     void startFiveNodes() {
-        new Random(seed).nextBytes(infoHash);
-        System.out.println("PartialTrackerClusterIntegrationTest info_hash " + HexFormat.of().formatHex(infoHash)
-                + " (replay: -Dit.seed=" + seed + ")");
+        seeds.random().nextBytes(infoHash);
+        System.out.println("PartialTrackerClusterIntegrationTest info_hash " + HexFormat.of().formatHex(infoHash));
         for (int i = 0; i < 5; i++) {
             List<String> args = new ArrayList<>(List.of(
                     "--server.port=0", "--server.address=127.0.0.1", "--ctracker.internal-port=0",
@@ -64,7 +63,7 @@ class PartialTrackerClusterIntegrationTest {
                     "--ctracker.overlay.ping-period=1s", "--ctracker.overlay.leaf-exchange-period=2s",
                     "--ctracker.overlay.row-exchange-period=2s", "--ctracker.overlay.join-retry=500ms",
                     "--ctracker.partial.cache-ttl=500ms", "--ctracker.partial.stale-ttl=500ms",
-                    "--ctracker.partial.rebalance-delay=200ms", "--spring.main.banner-mode=off"));
+                    "--ctracker.partial.rebalance-delay=200ms", "--spring.main.banner-mode=off", seeds.nodeKeyArgument()));
             if (i > 0) {
                 args.add("--ctracker.bootstrap=" + internal.get(0));
             }
