@@ -126,6 +126,7 @@ public final class PartialTracker implements Application {
         NetworkCoordinates coordinates = locality.coordinates();
         cluster.rankFrom(() -> Origin.of(self, coordinates.current()), locality.maps(), locality.observer());
         ctx.overlay.scheduler().execute(() -> {
+            checkSolo();
             PartialConfig c = ctx.config;
             long period = locality.config().coordinatePeriodMillis();
             // while the coordinate is still unsure, swap more often
@@ -148,7 +149,10 @@ public final class PartialTracker implements Application {
                 cluster.trim(ctx.now());
             });
             every(c.digestPeriodMillis(), replicas::sendDigests);
-            every(1_000, this::publishSnapshot);
+            every(1_000, () -> {
+                checkSolo(); // joining completes without a leaf-set change
+                publishSnapshot();
+            });
         });
     }
 
@@ -193,6 +197,14 @@ public final class PartialTracker implements Application {
     /** The held list of a swarm, for simulation checks. Event loop only. */
     HeldSwarms.Swarm heldForTest(InfoHash infoHash) {
         return ctx.held.get(infoHash);
+    }
+
+    /** A node that knows no other (alone, or not joined yet) publishes nothing; see {@link Publisher#setSolo}. */
+    private void checkSolo() {
+        boolean alone = !ctx.overlay.joined() || ctx.overlay.neighbours().isEmpty();
+        if (publisher.setSolo(alone) && !alone) {
+            replicas.leafSetChanged();
+        }
     }
 
     /** Sends this node's coordinate to one random neighbour, asking for its own. */
@@ -265,6 +277,7 @@ public final class PartialTracker implements Application {
     @Override
     public void update(NodeHandle node, boolean joined) {
         if (!stopped) {
+            checkSolo();
             replicas.leafSetChanged();
         }
     }

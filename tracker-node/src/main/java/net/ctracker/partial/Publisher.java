@@ -41,6 +41,12 @@ final class Publisher implements PeerChangeListener {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long lastRefreshMillis;
+    /**
+     * No other node is known (a node alone, or one not joined yet): there is nobody to publish to
+     * and nothing to replicate, the store is the whole tracker; changes are neither queued nor
+     * copied. Set on the event loop, read by the announce threads.
+     */
+    private volatile boolean solo = true;
 
     private record Change(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed,
                           boolean removed) {
@@ -59,12 +65,15 @@ final class Publisher implements PeerChangeListener {
 
     @Override
     public void peerUpdated(InfoHash infoHash, byte[] endpoint, byte[] peerId, boolean seeder, boolean completed) {
+        if (solo) {
+            return;
+        }
         enqueue(new Change(infoHash, endpoint, peerId.clone(), seeder, completed, false));
     }
 
     @Override
     public void peerRemoved(InfoHash infoHash, byte[] endpoint, Removal why) {
-        if (why == Removal.STOPPED) {
+        if (why == Removal.STOPPED && !solo) {
             enqueue(new Change(infoHash, endpoint, new byte[0], false, false, true));
         }
     }
@@ -96,8 +105,8 @@ final class Publisher implements PeerChangeListener {
                 latest.put(ref, new Change(c.infoHash(), c.endpoint(), c.peerId(), true, true, false));
             }
         }
-        if (!ctx.overlay.joined()) {
-            return; // nowhere to publish yet: the refresh picks these up once joined
+        if (solo || !ctx.overlay.joined()) {
+            return; // nowhere to publish: leaving solo adopts the store's peers, the refresh picks up the rest
         }
         int ttl = (int) Math.min(TrackerCodec.MAX_TTL_SECONDS, remoteTtlMillis() / 1000);
         for (Change ch : latest.values()) {
@@ -111,13 +120,59 @@ final class Publisher implements PeerChangeListener {
         long now = ctx.now();
         long since = lastRefreshMillis;
         lastRefreshMillis = now;
-        if (!ctx.overlay.joined()) {
+        if (solo || !ctx.overlay.joined()) {
             return;
         }
         long ttlMillis = remoteTtlMillis();
         local.forEachAnnouncedSince(since, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
             int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
             publishOwn(infoHash, new Entry(endpoint, peerId, seeder, false, false, ttl, 0, true));
+        });
+    }
+
+    boolean solo() {
+        return solo;
+    }
+
+    /**
+     * Whether other nodes are known; returns whether that changed. Leaving solo, this node adopts
+     * its own peers as full lists held as their root (with the downloads its store counted), as if
+     * it had published them to itself all along; the rebalance that follows a leaf-set change then
+     * hands each list to its root and replicas by the usual HANDOFF and FULL. O(own peers), once.
+     * Entering solo keeps what is held: it expires on its own.
+     */
+    boolean setSolo(boolean alone) {
+        if (alone == solo) {
+            return false;
+        }
+        solo = alone; // first: a change the adoption below does not see is queued from now on
+        if (!alone) {
+            adoptOwnPeers();
+        }
+        return true;
+    }
+
+    private void adoptOwnPeers() {
+        long now = ctx.now();
+        long ttlMillis = remoteTtlMillis();
+        Origin self = ctx.self();
+        List<NodeKey> asRoot = List.of(ctx.selfHandle().key());
+        local.forEachAnnouncedSince(0, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
+            HeldSwarms.Swarm s = ctx.held.getOrCreate(infoHash, true);
+            if (s == null) {
+                return;
+            }
+            if (s.holders.isEmpty()) {
+                s.holders = asRoot;
+            }
+            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
+            ctx.held.apply(s, new Entry(endpoint, peerId, seeder, false, false, ttl, 0), self, now);
+        });
+        local.forEachSwarm((infoHash, counts) -> {
+            HeldSwarms.Swarm s = ctx.held.get(infoHash);
+            if (s != null && s.full) {
+                ctx.held.mergeDownloaded(s, counts.downloaded());
+            }
         });
     }
 

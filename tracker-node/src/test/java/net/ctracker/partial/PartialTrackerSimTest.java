@@ -75,4 +75,49 @@ class PartialTrackerSimTest {
             assertThat(v.peers()).as("sample cached at %s", at).isGreaterThanOrEqualTo(100);
         }
     }
+
+    @Test
+    void aNodeAloneKeepsNoCopiesAndHandsItsSwarmsToTheNodesThatJoinIt() {
+        SimCluster c = cluster(5, 1);
+        SimHost first = c.live().get(0);
+        int swarms = 30;
+        for (int k = 0; k < swarms; k++) {
+            InfoHash h = SimCluster.hash(100 + k);
+            for (int p = 0; p < 3; p++) {
+                c.announce(first, h, SimCluster.ip(10 * k + p), 6881, SimCluster.peerId(10 * k + p), 100,
+                        AnnounceEvent.STARTED, 50);
+            }
+            // one of the three completes: a seeder, and one download
+            c.announce(first, h, SimCluster.ip(10 * k), 6881, SimCluster.peerId(10 * k), 0, AnnounceEvent.COMPLETED, 50);
+        }
+        c.run(5_000);
+        assertThat(c.node(first).counters.recordsPublished.sum()).as("records published by a node alone").isZero();
+        for (int k = 0; k < swarms; k++) {
+            assertThat(c.node(first).tracker.heldForTest(SimCluster.hash(100 + k))).as("a copy held of its own peers").isNull();
+        }
+
+        c.overlay.joinOneAtATime(4, 200);
+        c.run(10_000);
+        List<SimHost> live = c.live();
+        for (int k = 0; k < swarms; k++) {
+            InfoHash h = SimCluster.hash(100 + k);
+            SimHost at = live.get(1 + k % 4);
+            SimCluster.Reply reply = c.announce(at, h, SimCluster.ip(5_000 + k), 6881, SimCluster.peerId(5_000 + k), 100,
+                    AnnounceEvent.STARTED, 50);
+            c.run(2_000);
+            assertThat(reply.peers).as("swarm %d at a node that joined later", k).extracting(SimCluster::hex)
+                    .containsExactlyInAnyOrder(SimCluster.hex(endpoint(SimCluster.ip(10 * k), 6881)),
+                            SimCluster.hex(endpoint(SimCluster.ip(10 * k + 1), 6881)),
+                            SimCluster.hex(endpoint(SimCluster.ip(10 * k + 2), 6881)));
+            assertThat(reply.complete).isEqualTo(1);
+            assertThat(reply.incomplete).isEqualTo(3);
+        }
+        for (int k = 0; k < swarms; k++) {
+            InfoHash h = SimCluster.hash(100 + k);
+            long[] at = new long[1];
+            List<SwarmCounts> counts = c.scrape(live.get(1 + (k + 1) % 4), List.of(h), at);
+            c.run(2_000);
+            assertThat(counts).as("scrape of swarm %d", k).containsExactly(new SwarmCounts(1, 3, 1));
+        }
+    }
 }
