@@ -36,7 +36,9 @@ import net.ctracker.time.Scheduler;
  * stale TTL (a client that re-announces already has peers). An announce the node can fill itself
  * never waits: it gets the random share from whatever answer is cached; a newcomer answered from an
  * older sample refreshes it in the background (a re-announce only when the sample is empty). A
- * scrape waits for the counts of every hash that has no fresh counts.
+ * scrape waits for the counts of every hash that has no fresh counts. A node that knows no other
+ * node and holds nothing from one ({@link #setAlone}) answers from its own store only, ranked, and
+ * never looks up.
  *
  * <p>Thread-safe: the cache and the lookups in flight are concurrent maps; the overlay's event loop
  * completes lookups. Memory: at most {@code maxCacheSwarms} cached answers of at most
@@ -58,6 +60,8 @@ public final class ClusterPeers implements RemotePeers {
     private final LocalityConfig locality;
     private final java.util.concurrent.atomic.AtomicLong observed = new java.util.concurrent.atomic.AtomicLong();
     private volatile Supplier<Origin> self = () -> null;
+    /** Nothing is known beyond this node's store (no other node, nothing held): answers are the node's own, ranked. */
+    private volatile boolean alone;
     private volatile Supplier<AltoMaps> maps = () -> AltoMaps.NONE;
     private volatile LocalityObserver observer = LocalityObserver.NONE;
 
@@ -108,6 +112,15 @@ public final class ClusterPeers implements RemotePeers {
         return seeds.split();
     }
 
+    /** Whether this node knows nothing beyond its own store; while it does not, announces and scrapes never look up. */
+    void setAlone(boolean alone) {
+        this.alone = alone;
+    }
+
+    boolean alone() {
+        return alone;
+    }
+
     void setStarter(LookupStarter starter) {
         this.starter = starter;
     }
@@ -119,6 +132,10 @@ public final class ClusterPeers implements RemotePeers {
                                     PeerSelection selection, Consumer<PeerSelection> later) {
         counters.requests.increment();
         long now = loop.nowMillis();
+        if (alone) {
+            merge(selection, null, endpoint, seeder, numwant, now);
+            return true;
+        }
         CachedSwarm entry = cache.get(infoHash);
         long age = entry == null || !entry.hasSample() ? Long.MAX_VALUE : now - entry.sampleAtMillis;
         boolean lacks = selection.total() < numwant;
@@ -208,6 +225,9 @@ public final class ClusterPeers implements RemotePeers {
 
     @Override
     public boolean completeScrape(List<InfoHash> hashes, List<SwarmCounts> counts, Consumer<List<SwarmCounts>> later) {
+        if (alone) {
+            return true;
+        }
         long now = loop.nowMillis();
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < hashes.size(); i++) {

@@ -199,9 +199,15 @@ public final class PartialTracker implements Application {
         return ctx.held.get(infoHash);
     }
 
-    /** A node that knows no other (alone, or not joined yet) publishes nothing; see {@link Publisher#setSolo}. */
+    /**
+     * A node that knows no other (alone, or not joined yet) publishes nothing (see
+     * {@link Publisher#setSolo}) and, holding nothing from others, looks nothing up: a node alone
+     * costs what a standalone tracker costs, with its answers still ranked.
+     */
     private void checkSolo() {
         boolean alone = !ctx.overlay.joined() || ctx.overlay.neighbours().isEmpty();
+        // lists held from before stay useful until they expire: only a node that holds none skips lookups
+        cluster.setAlone(alone && ctx.held.swarmCount() == 0);
         if (publisher.setSolo(alone) && !alone) {
             replicas.leafSetChanged();
         }

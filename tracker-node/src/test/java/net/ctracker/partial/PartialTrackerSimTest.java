@@ -92,6 +92,7 @@ class PartialTrackerSimTest {
         }
         c.run(5_000);
         assertThat(c.node(first).counters.recordsPublished.sum()).as("records published by a node alone").isZero();
+        assertThat(c.node(first).cluster.cachedSwarms()).as("swarms looked up by a node alone").isZero();
         for (int k = 0; k < swarms; k++) {
             assertThat(c.node(first).tracker.heldForTest(SimCluster.hash(100 + k))).as("a copy held of its own peers").isNull();
         }
