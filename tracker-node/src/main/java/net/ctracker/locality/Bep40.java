@@ -1,7 +1,6 @@
 package net.ctracker.locality;
 
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * BEP 40 canonical peer priority: {@code crc32-c(sort(masked client ip, masked peer ip))}, or of the
@@ -12,7 +11,45 @@ import java.util.zip.CRC32C;
  */
 public final class Bep40 {
 
+    /**
+     * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) a byte at a time from a table: the inputs
+     * are 4 to 32 bytes, too short for {@code java.util.zip.CRC32C}'s vectorised path to pay for its
+     * calls (it was a tenth of the ranking's cost per candidate).
+     */
+    private static final int[] CRC_TABLE = new int[256];
+
+    static {
+        for (int n = 0; n < 256; n++) {
+            int c = n;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ 0x82F63B78 : c >>> 1;
+            }
+            CRC_TABLE[n] = c;
+        }
+    }
+
     private Bep40() {
+    }
+
+    /** Continues the (pre-inverted) CRC-32C {@code crc} over one byte. */
+    static int crc32c(int crc, byte b) {
+        return (crc >>> 8) ^ CRC_TABLE[(crc ^ b) & 0xFF];
+    }
+
+    /** Continues the (pre-inverted) CRC-32C {@code crc} over the four bytes of {@code v}, most significant first. */
+    static int crc32c(int crc, int v) {
+        crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ (v >>> 24)) & 0xFF];
+        crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ (v >>> 16)) & 0xFF];
+        crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ (v >>> 8)) & 0xFF];
+        return (crc >>> 8) ^ CRC_TABLE[(crc ^ v) & 0xFF];
+    }
+
+    /** Continues the (pre-inverted) CRC-32C {@code crc} over {@code b[off..off+len)}. */
+    static int crc32c(int crc, byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            crc = (crc >>> 8) ^ CRC_TABLE[(crc ^ b[i]) & 0xFF];
+        }
+        return crc;
     }
 
     /**
@@ -32,7 +69,6 @@ public final class Bep40 {
      * for every candidate of every answer). Not thread-safe: one instance per answer.
      */
     public static final class Priorities {
-        private final CRC32C crc = new CRC32C();
         private final byte[] masked = new byte[32];
 
         /** As {@link #priority}, for the endpoint of the client's length at {@code peer[peerOffset..]}. */
@@ -41,17 +77,18 @@ public final class Bep40 {
             if ((ipLength != 4 && ipLength != 16) || peer.length - peerOffset < client.length) {
                 throw new IllegalArgumentException("both endpoints must be IPv4 (6 bytes) or IPv6 (18 bytes)");
             }
+            if (ipLength == 4) {
+                return ofV4(client, peer, peerOffset);
+            }
             int shared = 0;
             while (shared < ipLength && client[shared] == peer[peerOffset + shared]) {
                 shared++;
             }
-            crc.reset();
             if (shared == ipLength) {
                 // the same address: the two ports
                 System.arraycopy(client, ipLength, masked, 0, 2);
                 System.arraycopy(peer, peerOffset + ipLength, masked, 2, 2);
-                update(0, 2, 2);
-                return crc.getValue();
+                return update(0, 2, 2);
             }
             // FF for the leading bytes (two for IPv4, six for IPv6), one more per further shared byte, then 55
             int whole = Math.max(ipLength == 4 ? 2 : 6, Math.min(ipLength, shared + 1));
@@ -60,19 +97,49 @@ public final class Bep40 {
                 masked[i] = (byte) (client[i] & mask);
                 masked[ipLength + i] = (byte) (peer[peerOffset + i] & mask);
             }
-            update(0, ipLength, ipLength);
-            return crc.getValue();
+            return update(0, ipLength, ipLength);
         }
 
-        /** The two halves of {@code masked}, the lower (unsigned) first. */
-        private void update(int a, int b, int length) {
-            if (Arrays.compareUnsigned(masked, a, a + length, masked, b, b + length) <= 0) {
-                crc.update(masked, a, length);
-                crc.update(masked, b, length);
-            } else {
-                crc.update(masked, b, length);
-                crc.update(masked, a, length);
+        /** IPv4, on the addresses as big-endian ints: the same value as the byte-wise rule, without arrays. */
+        private long ofV4(byte[] client, byte[] peer, int peerOffset) {
+            int c = int32(client, 0);
+            int p = int32(peer, peerOffset);
+            int crc;
+            if (c == p) {
+                // the same address: the two ports, the lower first
+                int x = port(client, 0);
+                int y = port(peer, peerOffset);
+                int lo = Math.min(x, y);
+                int hi = Math.max(x, y);
+                crc = crc32c(crc32c(~0, (byte) (lo >>> 8)), (byte) lo);
+                crc = crc32c(crc32c(crc, (byte) (hi >>> 8)), (byte) hi);
+                return ~crc & 0xFFFF_FFFFL;
             }
+            int shared = Integer.numberOfLeadingZeros(c ^ p) >>> 3; // whole bytes in common: 0..3
+            int mask = shared == 3 ? -1 : shared == 2 ? 0xFFFF_FF55 : 0xFFFF_5555;
+            int a = c & mask;
+            int b = p & mask;
+            int lo = Integer.compareUnsigned(a, b) <= 0 ? a : b;
+            int hi = lo == a ? b : a;
+            crc = crc32c(~0, lo);
+            crc = crc32c(crc, hi);
+            return ~crc & 0xFFFF_FFFFL;
+        }
+
+        private static int int32(byte[] b, int off) {
+            return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+        }
+
+        private static int port(byte[] endpoint, int off) {
+            return (endpoint[off + 4] & 0xFF) << 8 | (endpoint[off + 5] & 0xFF);
+        }
+
+        /** CRC-32C of the two halves of {@code masked}, the lower (unsigned) first. */
+        private long update(int a, int b, int length) {
+            boolean aFirst = Arrays.compareUnsigned(masked, a, a + length, masked, b, b + length) <= 0;
+            int crc = crc32c(~0, masked, aFirst ? a : b, length);
+            crc = crc32c(crc, masked, aFirst ? b : a, length);
+            return ~crc & 0xFFFF_FFFFL;
         }
     }
 }

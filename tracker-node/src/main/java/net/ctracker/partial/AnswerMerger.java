@@ -90,7 +90,9 @@ final class AnswerMerger {
         // the candidates: this node's own draw, then the sample's live records that are new; each is
         // an endpoint and a peer id at an offset of an array (the node's own are copied once, as a block)
         int local = Math.min(selection.total(), MAX_CANDIDATES);
-        Candidates cs = SCRATCH.get().reset(local + sample.size());
+        // the node's own peers are distinct already (the store draws no peer twice): only a sample needs telling apart
+        boolean dedupe = sample.size() > 0;
+        Candidates cs = SCRATCH.get().reset(local + sample.size(), dedupe);
         int count = 0;
         for (int family = 0; family < 2; family++) {
             PeerSelection.Family f = family == 0 ? selection.v4() : selection.v6();
@@ -100,10 +102,10 @@ final class AnswerMerger {
                 continue;
             }
             byte[] endpoints = cs.ownEndpoints(family, f.endpoints(), take * len);
-            byte[] ids = cs.ownPeerIds(family, f.peerIds(), take * 20);
+            byte[] ids = selection.withPeerIds() ? cs.ownPeerIds(family, f.peerIds(), take * 20) : f.peerIds();
             for (int i = 0; i < take; i++) {
                 cs.set(count, endpoints, i * len, len, ids, i * 20, -1);
-                if (cs.admit(count)) {
+                if (!dedupe || cs.admit(count)) {
                     count++;
                 }
             }
@@ -268,7 +270,8 @@ final class AnswerMerger {
         private long[] keys = new long[0];
         private final Keys rankKeys = new Keys();
 
-        Candidates reset(int capacity) {
+        /** Makes room for {@code capacity} candidates; clears the endpoint table only when it will be used. */
+        Candidates reset(int capacity, boolean dedupe) {
             if (endpoints.length < capacity) {
                 int n = Math.max(16, Integer.highestOneBit(capacity) << 1);
                 endpoints = new byte[n][];
@@ -277,6 +280,10 @@ final class AnswerMerger {
                 peerIds = new byte[n][];
                 peerIdOffsets = new int[n];
                 remoteIndex = new int[n];
+            }
+            if (!dedupe) {
+                tableSize = 0;
+                return this;
             }
             tableSize = Integer.highestOneBit(Math.max(1, capacity) * 2) * 2; // at most half full
             if (seen.length < tableSize) {
@@ -378,9 +385,11 @@ final class AnswerMerger {
         private final byte[] peerIp4 = new byte[4];
         private final byte[] peerIp16 = new byte[16];
         private final Bep40.Priorities priorities = new Bep40.Priorities();
+        private boolean noMap;
 
         Keys reset(Ranking ranking, byte[] requester) {
             this.ranking = ranking;
+            this.noMap = ranking.maps().isEmpty();
             this.requester = requester;
             boolean v4 = requester.length == 6;
             requesterIp = v4 ? ip4 : ip16;
@@ -407,8 +416,13 @@ final class AnswerMerger {
             long ip;
             long bep;
             if (length == requester.length) {
-                System.arraycopy(endpoint, offset, peerIp, 0, peerIp.length);
-                double d = IpCloseness.distance(ranking.maps(), requesterIp, peerIp);
+                double d;
+                if (noMap) {
+                    d = IpCloseness.prefixDistance(requester, endpoint, offset, peerIp.length);
+                } else {
+                    System.arraycopy(endpoint, offset, peerIp, 0, peerIp.length);
+                    d = IpCloseness.distance(ranking.maps(), requesterIp, peerIp);
+                }
                 ip = d == 0 ? 0 : d < 1e9 ? 1 + Math.min(510, (long) d) : 512 + Math.min(511, (long) (d - 1e9));
                 bep = (0xFFFF_FFFFL - priorities.of(requester, endpoint, offset)) >>> 10;
             } else {

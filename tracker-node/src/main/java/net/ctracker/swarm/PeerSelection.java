@@ -34,7 +34,12 @@ public final class PeerSelection {
         private int used;
 
         void add(byte[] endpointSource, int endpointOffset, byte[] peerIdSource, int peerIdOffset) {
-            System.arraycopy(endpointSource, endpointOffset, endpoints, count * endpointLength, endpointLength);
+            // a constant length lets the JIT copy the six bytes in place; a variable one calls a copy routine per peer
+            if (endpointLength == 6) {
+                System.arraycopy(endpointSource, endpointOffset, endpoints, count * 6, 6);
+            } else {
+                System.arraycopy(endpointSource, endpointOffset, endpoints, count * endpointLength, endpointLength);
+            }
             if (withPeerIds) {
                 System.arraycopy(peerIdSource, peerIdOffset, peerIds, count * PeerId.LENGTH, PeerId.LENGTH);
             }
@@ -174,6 +179,11 @@ public final class PeerSelection {
         v4.withPeerIds = wanted;
         v6.withPeerIds = wanted;
         return this;
+    }
+
+    /** Whether the peers' ids are copied (see {@link #withPeerIds(boolean)}). */
+    public boolean withPeerIds() {
+        return v4.withPeerIds;
     }
 
     public void clear() {

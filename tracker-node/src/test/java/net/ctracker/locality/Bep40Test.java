@@ -56,4 +56,71 @@ class Bep40Test {
             }
         }
     }
+
+    @Test
+    void theTableCrcIsCrc32c() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(40);
+        for (int n = 0; n < 2_000; n++) {
+            byte[] b = new byte[random.nextInt(40)];
+            random.nextBytes(b);
+            int split = b.length == 0 ? 0 : random.nextInt(b.length);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(b);
+            int mine = Bep40.crc32c(Bep40.crc32c(~0, b, 0, split), b, split, b.length - split);
+            assertThat(~mine & 0xFFFF_FFFFL).as("%d bytes", b.length).isEqualTo(crc.getValue());
+        }
+    }
+
+    /** The BEP's rule written out on bytes with the JDK's CRC-32C: the oracle for the calculator. */
+    private static long byTheText(byte[] client, byte[] peer) {
+        int n = client.length - 2;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        if (java.util.Arrays.equals(client, 0, n, peer, 0, n)) {
+            byte[] a = java.util.Arrays.copyOfRange(client, n, n + 2);
+            byte[] b = java.util.Arrays.copyOfRange(peer, n, n + 2);
+            boolean aFirst = java.util.Arrays.compareUnsigned(a, b) <= 0;
+            crc.update(aFirst ? a : b);
+            crc.update(aFirst ? b : a);
+            return crc.getValue();
+        }
+        int shared = 0;
+        while (client[shared] == peer[shared]) {
+            shared++;
+        }
+        int whole = Math.max(n == 4 ? 2 : 6, Math.min(n, shared + 1));
+        byte[] a = new byte[n];
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int mask = i < whole ? 0xFF : 0x55;
+            a[i] = (byte) (client[i] & mask);
+            b[i] = (byte) (peer[i] & mask);
+        }
+        boolean aFirst = java.util.Arrays.compareUnsigned(a, b) <= 0;
+        crc.update(aFirst ? a : b);
+        crc.update(aFirst ? b : a);
+        return crc.getValue();
+    }
+
+    @Test
+    void everyPrefixLengthAndBothFamiliesAgreeWithTheRuleAsWritten() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4040);
+        Bep40.Priorities priorities = new Bep40.Priorities();
+        for (int n = 0; n < 20_000; n++) {
+            int length = random.nextInt(4) == 0 ? 18 : 6;
+            byte[] client = new byte[length];
+            random.nextBytes(client);
+            byte[] peer = new byte[length];
+            random.nextBytes(peer);
+            int shared = random.nextInt(length - 1); // bytes copied from the client: up to the whole address and a port byte
+            System.arraycopy(client, 0, peer, 0, shared);
+            if (random.nextInt(8) == 0) {
+                System.arraycopy(client, 0, peer, 0, length - 2); // the same address
+            }
+            int offset = random.nextInt(5);
+            byte[] packed = new byte[offset + length];
+            System.arraycopy(peer, 0, packed, offset, length);
+            assertThat(priorities.of(client, packed, offset)).as("client %s peer %s", java.util.HexFormat.of().formatHex(client),
+                    java.util.HexFormat.of().formatHex(peer)).isEqualTo(byTheText(client, peer));
+        }
+    }
 }
