@@ -5,7 +5,8 @@
 #   ./mvnw -q -DskipTests package          # the script builds nothing
 #   bash bench/cluster.sh                  # takes the build lock /tmp/ctracker-mvn.lock itself
 #
-# Starts, on 127.0.0.1: node A alone with the partial trackers off (a standalone tracker); node B
+# Starts, on 127.0.0.1: node A alone with the defaults (a standalone tracker: a node that knows no
+# other publishes nothing and looks nothing up, and ranks its answers like every node); node B
 # with two more nodes C and D joined to it (a cluster: every announce at B that adds a peer is
 # published towards its swarm's root, a third of them B itself, and the roots replicate to the
 # others). The load (wrk with bench/announce.lua: every request a new peer of one of $SWARMS swarms)
@@ -15,7 +16,9 @@
 #
 # Settings: SWARMS (10000), THREADS (2), CONNECTIONS (50), DURATION (15s per node and mode, split
 # into ROUNDS (3) runs), NODE_WARMUP (30s), NODE_HEAP (1g), MODES ("close keepalive"), JAR,
-# CLUSTER_ARGS (extra arguments for B, C and D, e.g. --ctracker.locality.ranking=false), KEEP_WORKDIR=1.
+# CLUSTER_ARGS (extra arguments for B, C and D, e.g. --ctracker.locality.ranking=false), ALONE_ARGS
+# (extra arguments for A; --ctracker.partial.enabled=false was the reference before a lone node
+# stopped publishing to itself), KEEP_WORKDIR=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +72,7 @@ start_node() {
     printf -v "PORT_$name" '%s' "$port"; printf -v "INTERNAL_$name" '%s' "$internal"; printf -v "PID_$name" '%s' "$pid"
 }
 
-start_node A "$NODE_HEAP" --ctracker.partial.enabled=false
+start_node A "$NODE_HEAP" ${ALONE_ARGS:-}
 start_node B "$NODE_HEAP" ${CLUSTER_ARGS:-} --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=b
 wait_http "http://127.0.0.1:$INTERNAL_B/actuator/health/readiness" B "$PID_B"
 start_node C 512m ${CLUSTER_ARGS:-} --ctracker.cluster-secret-file="$WORK/secret" --ctracker.region=c --ctracker.bootstrap="http://127.0.0.1:$INTERNAL_B"
@@ -90,7 +93,7 @@ until leaves="$(curl -s --max-time 2 "http://127.0.0.1:$INTERNAL_B/admin/api/nod
     sleep 0.5
 done
 
-echo "node CPU per announce, alone and in a 3-node cluster: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS, $DURATION per node and mode, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "node CPU per announce, alone and in a 3-node cluster: $SWARMS swarms, wrk -t$THREADS -c$CONNECTIONS, $DURATION per node and mode, $(nproc) cores, $(date -u +%FT%TZ); A: ${ALONE_ARGS:-defaults}; B, C, D: ${CLUSTER_ARGS:-defaults}"
 THIRD="$(awk -v d="${NODE_WARMUP%s}" 'BEGIN {printf "%ds", (d / 2 < 1 ? 1 : d / 2)}')"
 echo "warm-up ($NODE_WARMUP each, keep-alive then close):"
 for n in A B; do
@@ -131,6 +134,9 @@ errors="$(awk '/^ctracker_announces_total\{.*outcome="error"/ {s += $2} END {pri
 okb="$(awk '/^ctracker_announces_total\{.*outcome="ok"/ {s += $2} END {printf "%d", s}' <<< "$PROM")"
 echo "node B: announces ok=$okb error=$errors, records published=$published, changes not published (queue full)=${dropped:-0}, tracker messages sent=$sent ($(awk -v m="$sent" -v a="$okb" 'BEGIN {printf "%.4f", m / a}') per announce)"
 echo "node B: lookups $lookups"
+for outcome in sent received; do
+    echo "node B: tracker messages $outcome by kind: $(awk -v o="$outcome" '/^ctracker_partial_messages_total\{/ && $0 ~ "outcome=\"" o "\"" && $2 > 0 {match($0, /kind="[a-z_]+"/); printf "%s%s=%d", sep, substr($0, RSTART + 6, RLENGTH - 7), $2; sep = " "}' <<< "$PROM")"
+done
 [[ "$errors" == 0 && "$published" -gt 0 ]] || { echo "cluster.sh: node B failed announces or published nothing" >&2; exit 1; }
 echo
 printf '%s\n' "${RESULTS[@]}"

@@ -30,6 +30,9 @@ import net.ctracker.swarm.InfoHash;
  */
 final class HeldSwarms {
 
+    /** A time before any other. */
+    static final long NEVER = Long.MIN_VALUE / 2;
+
     /** What an update did. */
     enum Change { ADDED, CHANGED, REFRESHED, REMOVED, NONE, REFUSED }
 
@@ -66,6 +69,10 @@ final class HeldSwarms {
         List<NodeKey> holders = List.of();
         /** A full list changed since the last digest went out. */
         boolean changed;
+        /** When the list last changed (a record added, changed, removed or expired). */
+        long changedAtMillis;
+        /** When the root last sent this list's digest (or first found it changed); {@link #NEVER} before. */
+        long digestedAtMillis = NEVER;
         /** When this node last asked the holders for the whole list. */
         long pulledAtMillis = Long.MIN_VALUE / 2;
 
@@ -224,6 +231,10 @@ final class HeldSwarms {
             if (s.size() == 0 && !s.full) {
                 swarms.remove(s.infoHash);
             }
+            if (s.full) {
+                s.changed = true;
+                s.changedAtMillis = nowMillis;
+            }
             return Change.REMOVED;
         }
         long expires = nowMillis + e.ttlSeconds() * 1000L;
@@ -244,7 +255,7 @@ final class HeldSwarms {
             s.count(r, 1);
             r.expiresAtMillis = Math.max(r.expiresAtMillis, expires);
             if (changed) {
-                touch(s);
+                touch(s, nowMillis);
             }
             return changed ? Change.CHANGED : Change.REFRESHED;
         }
@@ -268,7 +279,7 @@ final class HeldSwarms {
         if (s.full && e.completed() && e.seeder()) {
             s.downloaded++;
         }
-        touch(s);
+        touch(s, nowMillis);
         return Change.ADDED;
     }
 
@@ -288,6 +299,7 @@ final class HeldSwarms {
                     removeAt(s, i);
                     expired++;
                     s.changed |= s.full;
+                    s.changedAtMillis = nowMillis;
                 }
             }
             if (s.size() == 0) {
@@ -364,8 +376,9 @@ final class HeldSwarms {
 
     // ---- internals
 
-    private void touch(Swarm s) {
+    private void touch(Swarm s, long nowMillis) {
         s.changed |= s.full;
+        s.changedAtMillis = nowMillis;
         if (!s.full) {
             // recency order for dropping partial lists: re-insert at the end
             swarms.remove(s.infoHash);

@@ -213,6 +213,14 @@ public final class PartialTracker implements Application {
         }
     }
 
+    /** Forgets the held list of a swarm, as if every delta for it had been lost; for simulation checks. Event loop only. */
+    void dropHeldForTest(InfoHash infoHash) {
+        HeldSwarms.Swarm s = ctx.held.get(infoHash);
+        if (s != null) {
+            ctx.held.removeSwarm(s);
+        }
+    }
+
     /** Sends this node's coordinate to one random neighbour, asking for its own. */
     private void swapCoordinates() {
         List<NodeHandle> neighbours = ctx.overlay.joined() ? ctx.overlay.neighbours() : List.of();

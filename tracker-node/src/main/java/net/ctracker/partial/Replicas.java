@@ -26,12 +26,19 @@ import net.ctracker.partial.TrackerMessage.SwarmRecords;
  * one before (FULL: a replica restored); a node no longer among the holders keeps only a partial
  * list. When the root left together with its successor being new, the surviving holders push their
  * lists to the new root. Every {@code digestPeriod} the root sends, for its lists that changed, a
- * digest (count and order-free hash) to each replica; a replica that differs sends its list back
+ * digest (count and order-free hash) to each replica — once the list has been quiet for a tenth of
+ * the period (a list that is still changing differs by the deltas in flight), or after four periods
+ * for one that never is; a replica that differs sends its list back
  * (MERGE) and the root answers with the merged whole (FULL). Merging is a union (the later expiry
  * wins; downloads counted never go down), which is also how the two halves of a healed partition
  * become one list. Event loop only.
  */
 final class Replicas {
+
+    /** A changed list is compared once it has been quiet for this fraction of the digest period... */
+    static final int DIGEST_QUIET_FRACTION = 10;
+    /** ...or, when it never is, after this many periods. */
+    static final int DIGEST_MAX_PERIODS = 4;
 
     private final TrackerContext ctx;
     private final Publisher publisher;
@@ -149,7 +156,10 @@ final class Replicas {
                 continue;
             }
             HeldSwarms.Swarm known = ctx.held.get(g.infoHash());
-            boolean whole = m.mode() != Mode.DELTA || (known != null && known.full);
+            // a delta for a swarm this node holds nothing of starts its full list (a new swarm, or this
+            // node became a replica and the root's FULL is on its way; a list lost otherwise comes back
+            // by the digest); only a partial list asks for the whole
+            boolean whole = m.mode() != Mode.DELTA || known == null || known.full;
             HeldSwarms.Swarm s = ctx.held.getOrCreate(g.infoHash(), whole);
             if (s == null) {
                 continue;
@@ -188,7 +198,17 @@ final class Replicas {
             if (!s.changed || !ctx.isRoot(s.key)) {
                 continue;
             }
+            // a list still changing differs from its replicas by the deltas in flight: comparing it
+            // would send it whole both ways for nothing; it waits until quiet, or at most a few periods
+            long period = ctx.config.digestPeriodMillis();
+            if (s.digestedAtMillis == HeldSwarms.NEVER) {
+                s.digestedAtMillis = now;
+            }
+            if (now - s.changedAtMillis < period / DIGEST_QUIET_FRACTION && now - s.digestedAtMillis < DIGEST_MAX_PERIODS * period) {
+                continue;
+            }
             s.changed = false;
+            s.digestedAtMillis = now;
             DigestEntry d = digestOf(s, now);
             List<NodeHandle> holders = ctx.holders(s.key);
             for (int i = 1; i < holders.size(); i++) {

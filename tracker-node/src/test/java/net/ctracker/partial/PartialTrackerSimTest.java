@@ -121,4 +121,39 @@ class PartialTrackerSimTest {
             assertThat(counts).as("scrape of swarm %d", k).containsExactly(new SwarmCounts(1, 3, 1));
         }
     }
+
+    @Test
+    void aListThatKeepsChangingIsComparedOnceQuietAndALostListIsRestoredByTheDigest() {
+        // peers outlive the test: the list changes only by the announces below
+        SimCluster c = new SimCluster(11, OverlayConfig.defaults(), SimCluster.testConfig(INTERVAL),
+                SimCluster.limits(Duration.ofHours(2)), LatencyModel.plane(3, 0.05, 2, 80));
+        c.overlay.joinOneAtATime(3, 200);
+        c.run(10_000);
+        List<SimHost> live = c.live();
+        InfoHash h = SimCluster.hash(77);
+        long period = c.config.digestPeriodMillis();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        // a new peer every 50 ms for two digest periods: the list is never quiet
+        int peers = (int) (2 * period / 50);
+        for (int p = 0; p < peers; p++) {
+            c.announce(live.get(r.nextInt(live.size())), h, SimCluster.ip(1_000 + p), 6881, SimCluster.peerId(1_000 + p),
+                    1000, AnnounceEvent.STARTED, 10);
+            c.run(50);
+        }
+        long repairs = live.stream().mapToLong(n -> c.node(n).counters.replicaRepairs.sum()).sum();
+        assertThat(repairs).as("lists sent whole while the swarm kept changing").isZero();
+
+        SimHost root = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+        SimHost replica = live.stream().filter(n -> n != root).findFirst().orElseThrow();
+        c.run(5_000);
+        int held = c.node(root).tracker.heldForTest(h).size();
+        assertThat(c.node(replica).tracker.heldForTest(h).size()).as("replica before the loss").isEqualTo(held);
+        c.node(replica).host.execute(() -> c.node(replica).tracker.dropHeldForTest(h));
+        c.run(10);
+        assertThat(c.node(replica).tracker.heldForTest(h)).isNull();
+        c.run(2 * period);
+        assertThat(c.node(replica).tracker.heldForTest(h)).as("replica after two digest periods").isNotNull();
+        assertThat(c.node(replica).tracker.heldForTest(h).size()).isEqualTo(c.node(root).tracker.heldForTest(h).size());
+        assertThat(c.node(root).counters.replicaRepairs.sum()).isPositive();
+    }
 }
