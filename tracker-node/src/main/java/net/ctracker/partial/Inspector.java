@@ -18,6 +18,8 @@ import net.ctracker.partial.TrackerMessage.Role;
 import net.ctracker.partial.SwarmView.Holder;
 import net.ctracker.partial.SwarmView.LocalCount;
 import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.SwarmCounts;
+import net.ctracker.swarm.SwarmStore;
 
 /**
  * The operator's view of one swarm across the cluster: an INSPECT travels this node's route to the
@@ -31,6 +33,8 @@ final class Inspector {
     static final int MAX_PENDING = 64;
 
     private final TrackerContext ctx;
+    private final SwarmStore local;
+    private final java.util.function.BooleanSupplier solo;
     private final Map<Long, Collector> pending = new HashMap<>();
     private long nextId = 1;
 
@@ -56,8 +60,11 @@ final class Inspector {
         }
     }
 
-    Inspector(TrackerContext ctx) {
+    /** @param solo whether this node publishes nothing (it knows no other): its own peers are then in its store only */
+    Inspector(TrackerContext ctx, SwarmStore local, java.util.function.BooleanSupplier solo) {
         this.ctx = ctx;
+        this.local = local;
+        this.solo = solo;
     }
 
     void inspect(InfoHash infoHash, long timeoutMillis, Consumer<SwarmView> done) {
@@ -153,7 +160,20 @@ final class Inspector {
                 }
             }
         }
-        return new InspectReply(id, infoHash, role, s == null ? 0 : s.seeders, s == null ? 0 : s.leechers(),
-                s == null ? 0 : s.downloaded, origins, replicas, byOrigin);
+        int seeders = s == null ? 0 : s.seeders;
+        int leechers = s == null ? 0 : s.leechers();
+        long downloaded = s == null ? 0 : s.downloaded;
+        if (root && solo.getAsBoolean()) {
+            // a node alone keeps no copy of its own peers: the root's full list is its store
+            SwarmCounts mine = local.scrape(infoHash);
+            if (mine.complete() + mine.incomplete() > 0 && origins.size() < TrackerCodec.MAX_ORIGINS) {
+                byOrigin.add(new OriginCount(origins.size(), mine.complete(), mine.incomplete()));
+                origins.add(ctx.self());
+            }
+            seeders += mine.complete();
+            leechers += mine.incomplete();
+            downloaded = Math.max(downloaded, mine.downloaded());
+        }
+        return new InspectReply(id, infoHash, role, seeders, leechers, downloaded, origins, replicas, byOrigin);
     }
 }

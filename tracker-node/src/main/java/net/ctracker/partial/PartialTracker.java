@@ -115,7 +115,7 @@ public final class PartialTracker implements Application {
         p[0] = publisher;
         this.lookups = new Lookups(ctx, cluster, locality.config().ranking());
         this.replicas = new Replicas(ctx, publisher);
-        this.inspector = new Inspector(ctx);
+        this.inspector = new Inspector(ctx, local, publisher::solo);
     }
 
     /** Starts publishing this node's peers and answering for the cluster; call once, from any thread. */
@@ -247,8 +247,9 @@ public final class PartialTracker implements Application {
     }
 
     /**
-     * The {@code limit} largest full lists this node holds (as root or replica), largest first;
-     * completes on the event loop. Costs O(full lists held).
+     * The {@code limit} largest full lists this node holds (as root or replica; a node alone: the
+     * swarms of its store, as their root), largest first;
+     * completes on the event loop. Costs O(full lists held), a node alone O(swarms).
      */
     public CompletableFuture<List<HeldSwarm>> largestSwarms(int limit) {
         CompletableFuture<List<HeldSwarm>> f = new CompletableFuture<>();
@@ -268,10 +269,29 @@ public final class PartialTracker implements Application {
             for (HeldSwarms.Swarm s : top) {
                 out.add(new HeldSwarm(s.infoHash, ctx.isRoot(s.key), s.seeders, s.leechers(), s.downloaded));
             }
+            if (publisher.solo()) {
+                // a node alone keeps no copy of its own peers: its full lists are its store's swarms
+                out.addAll(largestOwn(limit));
+            }
             out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
-            f.complete(out);
+            f.complete(out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out);
         });
         return f;
+    }
+
+    /** The {@code limit} largest swarms of this node's store, as their root. O(swarms). */
+    private List<HeldSwarm> largestOwn(int limit) {
+        java.util.PriorityQueue<HeldSwarm> top = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt((HeldSwarm h) -> h.seeders() + h.leechers()));
+        local.forEachSwarm((infoHash, counts) -> {
+            if (counts.complete() + counts.incomplete() > 0 && ctx.held.get(infoHash) == null) {
+                top.add(new HeldSwarm(infoHash, true, counts.complete(), counts.incomplete(), counts.downloaded()));
+                if (top.size() > limit) {
+                    top.poll();
+                }
+            }
+        });
+        return new ArrayList<>(top);
     }
 
     /** The cluster's view of one swarm, gathered within {@code timeoutMillis}; completes on the event loop. */

@@ -93,6 +93,22 @@ class PartialTrackerSimTest {
         c.run(5_000);
         assertThat(c.node(first).counters.recordsPublished.sum()).as("records published by a node alone").isZero();
         assertThat(c.node(first).cluster.cachedSwarms()).as("swarms looked up by a node alone").isZero();
+        // the operator's views still show the node alone as the root of its swarms, with their counts
+        var largest = c.node(first).tracker.largestSwarms(5);
+        var view = c.node(first).tracker.inspect(SimCluster.hash(100), 1_000);
+        c.run(1_000);
+        assertThat(largest.join()).hasSize(5).allSatisfy(s -> {
+            assertThat(s.root()).isTrue();
+            assertThat(s.seeders()).isEqualTo(1);
+            assertThat(s.leechers()).isEqualTo(2);
+            assertThat(s.downloaded()).isEqualTo(1);
+        });
+        assertThat(view.join().root()).isNotNull();
+        assertThat(view.join().root().seeders()).isEqualTo(1);
+        assertThat(view.join().root().leechers()).isEqualTo(2);
+        assertThat(view.join().root().downloaded()).isEqualTo(1);
+        assertThat(view.join().announcedAt()).hasSize(1);
+        assertThat(view.join().announcedAt().get(0).node()).isEqualTo(first.handle());
         for (int k = 0; k < swarms; k++) {
             assertThat(c.node(first).tracker.heldForTest(SimCluster.hash(100 + k))).as("a copy held of its own peers").isNull();
         }
