@@ -71,8 +71,8 @@ final class HeldSwarms {
         boolean changed;
         /** When the list last changed (a record added, changed, removed or expired). */
         long changedAtMillis;
-        /** When the root last sent this list's digest (or first found it changed); {@link #NEVER} before. */
-        long digestedAtMillis = NEVER;
+        /** Since when the root has held back this changed list's digest (it kept changing); {@link #NEVER} when it is not waiting. */
+        long digestWaitingSinceMillis = NEVER;
         /** When this node last asked the holders for the whole list. */
         long pulledAtMillis = Long.MIN_VALUE / 2;
 
@@ -365,6 +365,28 @@ final class HeldSwarms {
         }
         count[0] = c;
         return h;
+    }
+
+    /** Removes every record announced at {@code origin}; returns how many. O(records held). */
+    int removeFrom(NodeKey origin) {
+        int removed = 0;
+        for (Iterator<Swarm> it = swarms.values().iterator(); it.hasNext(); ) {
+            Swarm s = it.next();
+            if (!s.byOrigin.containsKey(origin)) {
+                continue;
+            }
+            for (int i = s.size() - 1; i >= 0; i--) {
+                if (s.records.get(i).origin.key().equals(origin)) {
+                    removeAt(s, i);
+                    removed++;
+                }
+            }
+            s.changed |= s.full;
+            if (s.size() == 0 && !s.full) {
+                it.remove();
+            }
+        }
+        return removed;
     }
 
     void removeSwarm(Swarm s) {

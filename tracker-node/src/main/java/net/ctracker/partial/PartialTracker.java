@@ -27,6 +27,7 @@ import net.ctracker.partial.TrackerMessage.Peers;
 import net.ctracker.partial.TrackerMessage.Publish;
 import net.ctracker.partial.TrackerMessage.Replicate;
 import net.ctracker.swarm.InfoHash;
+import net.ctracker.swarm.SwarmCounts;
 import net.ctracker.swarm.SwarmStore;
 import net.ctracker.time.Cancellable;
 import net.ctracker.time.LogGap;
@@ -253,45 +254,59 @@ public final class PartialTracker implements Application {
      */
     public CompletableFuture<List<HeldSwarm>> largestSwarms(int limit) {
         CompletableFuture<List<HeldSwarm>> f = new CompletableFuture<>();
-        ctx.overlay.scheduler().execute(() -> {
-            NodeKey me = ctx.selfHandle().key();
-            java.util.PriorityQueue<HeldSwarms.Swarm> top = new java.util.PriorityQueue<>(
-                    java.util.Comparator.comparingInt(HeldSwarms.Swarm::size));
-            for (HeldSwarms.Swarm s : ctx.held.all()) {
-                if (s.full && s.size() > 0) {
-                    top.add(s);
-                    if (top.size() > limit) {
-                        top.poll();
-                    }
-                }
-            }
-            List<HeldSwarm> out = new ArrayList<>();
-            for (HeldSwarms.Swarm s : top) {
-                out.add(new HeldSwarm(s.infoHash, ctx.isRoot(s.key), s.seeders, s.leechers(), s.downloaded));
-            }
-            if (publisher.solo()) {
-                // a node alone keeps no copy of its own peers: its full lists are its store's swarms
-                out.addAll(largestOwn(limit));
-            }
-            out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
-            f.complete(out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out);
-        });
+        ctx.overlay.scheduler().execute(() -> f.complete(publisher.solo() ? largestAlone(limit) : largestHeld(limit)));
         return f;
     }
 
-    /** The {@code limit} largest swarms of this node's store, as their root. O(swarms). */
-    private List<HeldSwarm> largestOwn(int limit) {
-        java.util.PriorityQueue<HeldSwarm> top = new java.util.PriorityQueue<>(
-                java.util.Comparator.comparingInt((HeldSwarm h) -> h.seeders() + h.leechers()));
-        local.forEachSwarm((infoHash, counts) -> {
-            if (counts.complete() + counts.incomplete() > 0 && ctx.held.get(infoHash) == null) {
-                top.add(new HeldSwarm(infoHash, true, counts.complete(), counts.incomplete(), counts.downloaded()));
+    private List<HeldSwarm> largestHeld(int limit) {
+        java.util.PriorityQueue<HeldSwarms.Swarm> top = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt(HeldSwarms.Swarm::size));
+        for (HeldSwarms.Swarm s : ctx.held.all()) {
+            if (s.full && s.size() > 0) {
+                top.add(s);
                 if (top.size() > limit) {
                     top.poll();
                 }
             }
+        }
+        List<HeldSwarm> out = new ArrayList<>();
+        for (HeldSwarms.Swarm s : top) {
+            out.add(new HeldSwarm(s.infoHash, ctx.isRoot(s.key), s.seeders, s.leechers(), s.downloaded));
+        }
+        out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
+        return out;
+    }
+
+    /**
+     * The {@code limit} largest swarms of a node alone, as their root: its store's counts plus the
+     * full lists it holds from others (none of its own peers are in those while it is alone). O(swarms).
+     */
+    private List<HeldSwarm> largestAlone(int limit) {
+        java.util.PriorityQueue<HeldSwarm> top = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt((HeldSwarm h) -> h.seeders() + h.leechers()));
+        java.util.function.Consumer<HeldSwarm> offer = h -> {
+            if (h.seeders() + h.leechers() > 0) {
+                top.add(h);
+                if (top.size() > limit) {
+                    top.poll();
+                }
+            }
+        };
+        local.forEachSwarm((infoHash, counts) -> {
+            HeldSwarms.Swarm s = ctx.held.get(infoHash);
+            boolean full = s != null && s.full;
+            offer.accept(new HeldSwarm(infoHash, true, counts.complete() + (full ? s.seeders : 0),
+                    counts.incomplete() + (full ? s.leechers() : 0), Math.max(counts.downloaded(), full ? s.downloaded : 0)));
         });
-        return new ArrayList<>(top);
+        for (HeldSwarms.Swarm s : ctx.held.all()) {
+            SwarmCounts mine = s.full ? local.scrape(s.infoHash) : null;
+            if (mine != null && mine.complete() + mine.incomplete() == 0) {
+                offer.accept(new HeldSwarm(s.infoHash, true, s.seeders, s.leechers(), s.downloaded));
+            }
+        }
+        List<HeldSwarm> out = new ArrayList<>(top);
+        out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
+        return out;
     }
 
     /** The cluster's view of one swarm, gathered within {@code timeoutMillis}; completes on the event loop. */

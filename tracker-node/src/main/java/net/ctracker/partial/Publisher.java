@@ -135,18 +135,22 @@ final class Publisher implements PeerChangeListener {
     }
 
     /**
-     * Whether other nodes are known; returns whether that changed. Leaving solo, this node adopts
-     * its own peers as full lists held as their root (with the downloads its store counted), as if
-     * it had published them to itself all along; the rebalance that follows a leaf-set change then
-     * hands each list to its root and replicas by the usual HANDOFF and FULL. O(own peers), once.
-     * Entering solo keeps what is held: it expires on its own.
+     * Whether other nodes are known; returns whether that changed. Entering solo, this node drops
+     * the copies it holds of its own peers (nothing keeps them current from now on: its store is the
+     * truth). Leaving solo, it hands its own peers on: a swarm it holds no list of becomes a full list
+     * held as its root, with the downloads its store counted, as if it had published to itself all
+     * along, and the rebalance that follows a leaf-set change hands it to its root and replicas by
+     * the usual HANDOFF and FULL; a peer of a swarm it holds a list of is published like any change.
+     * O(own peers + held records), once per change of state.
      */
     boolean setSolo(boolean alone) {
         if (alone == solo) {
             return false;
         }
         solo = alone; // first: a change the adoption below does not see is queued from now on
-        if (!alone) {
+        if (alone) {
+            ctx.held.removeFrom(ctx.selfHandle().key());
+        } else {
             adoptOwnPeers();
         }
         return true;
@@ -157,20 +161,28 @@ final class Publisher implements PeerChangeListener {
         long ttlMillis = remoteTtlMillis();
         Origin self = ctx.self();
         List<NodeKey> asRoot = List.of(ctx.selfHandle().key());
+        java.util.Set<InfoHash> adopted = new java.util.HashSet<>();
         local.forEachAnnouncedSince(0, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
-            HeldSwarms.Swarm s = ctx.held.getOrCreate(infoHash, true);
-            if (s == null) {
+            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
+            Entry e = new Entry(endpoint, peerId, seeder, false, false, ttl, 0);
+            HeldSwarms.Swarm s = ctx.held.get(infoHash);
+            if (s != null && !adopted.contains(infoHash)) {
+                publishOwn(infoHash, e); // a list from before: it is somebody's, the peer goes to the root
                 return;
             }
-            if (s.holders.isEmpty()) {
+            if (s == null) {
+                s = ctx.held.getOrCreate(infoHash, true);
+                if (s == null) {
+                    return;
+                }
                 s.holders = asRoot;
+                adopted.add(infoHash);
             }
-            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
-            ctx.held.apply(s, new Entry(endpoint, peerId, seeder, false, false, ttl, 0), self, now);
+            ctx.held.apply(s, e, self, now);
         });
         local.forEachSwarm((infoHash, counts) -> {
-            HeldSwarms.Swarm s = ctx.held.get(infoHash);
-            if (s != null && s.full) {
+            HeldSwarms.Swarm s = adopted.contains(infoHash) ? ctx.held.get(infoHash) : null;
+            if (s != null) {
                 ctx.held.mergeDownloaded(s, counts.downloaded());
             }
         });

@@ -156,10 +156,11 @@ final class Replicas {
                 continue;
             }
             HeldSwarms.Swarm known = ctx.held.get(g.infoHash());
-            // a delta for a swarm this node holds nothing of starts its full list (a new swarm, or this
-            // node became a replica and the root's FULL is on its way; a list lost otherwise comes back
-            // by the digest); only a partial list asks for the whole
-            boolean whole = m.mode() != Mode.DELTA || known == null || known.full;
+            // a delta for a swarm this node holds nothing of starts its full list when this node is one
+            // of the swarm's holders as it sees them (a new swarm, or this node became a replica and the
+            // root's FULL is on its way; a list lost otherwise comes back by the digest); a partial list,
+            // or a delta this node does not think it should get, asks for the whole
+            boolean whole = m.mode() != Mode.DELTA || (known == null ? holds(key) : known.full);
             HeldSwarms.Swarm s = ctx.held.getOrCreate(g.infoHash(), whole);
             if (s == null) {
                 continue;
@@ -186,6 +187,16 @@ final class Replicas {
         }
     }
 
+    /** Whether this node is among the root and replicas of {@code key} as it sees them. */
+    private boolean holds(NodeKey key) {
+        for (NodeHandle h : ctx.holders(key)) {
+            if (h.equals(ctx.selfHandle())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The root's digests of its changed lists, to each replica. */
     void sendDigests() {
         if (!ctx.overlay.joined()) {
@@ -201,14 +212,15 @@ final class Replicas {
             // a list still changing differs from its replicas by the deltas in flight: comparing it
             // would send it whole both ways for nothing; it waits until quiet, or at most a few periods
             long period = ctx.config.digestPeriodMillis();
-            if (s.digestedAtMillis == HeldSwarms.NEVER) {
-                s.digestedAtMillis = now;
+            if (s.digestWaitingSinceMillis == HeldSwarms.NEVER) {
+                s.digestWaitingSinceMillis = now;
             }
-            if (now - s.changedAtMillis < period / DIGEST_QUIET_FRACTION && now - s.digestedAtMillis < DIGEST_MAX_PERIODS * period) {
+            if (now - s.changedAtMillis < period / DIGEST_QUIET_FRACTION
+                    && now - s.digestWaitingSinceMillis < DIGEST_MAX_PERIODS * period) {
                 continue;
             }
             s.changed = false;
-            s.digestedAtMillis = now;
+            s.digestWaitingSinceMillis = HeldSwarms.NEVER;
             DigestEntry d = digestOf(s, now);
             List<NodeHandle> holders = ctx.holders(s.key);
             for (int i = 1; i < holders.size(); i++) {

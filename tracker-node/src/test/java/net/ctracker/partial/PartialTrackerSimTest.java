@@ -27,6 +27,15 @@ class PartialTrackerSimTest {
         return c;
     }
 
+    /** A cluster whose peers outlive the test (two hours of TTL): lists change only by what a test does. */
+    private SimCluster longLived(long seed, int nodes) {
+        SimCluster c = new SimCluster(seed, OverlayConfig.defaults(), SimCluster.testConfig(INTERVAL),
+                SimCluster.limits(Duration.ofHours(2)), LatencyModel.plane(3, 0.05, 2, 80));
+        c.overlay.joinOneAtATime(nodes, 200);
+        c.run(10_000);
+        return c;
+    }
+
     private static byte[] endpoint(byte[] ip, int port) {
         return ByteBuffer.allocate(6).put(ip).putShort((short) port).array();
     }
@@ -141,10 +150,7 @@ class PartialTrackerSimTest {
     @Test
     void aListThatKeepsChangingIsComparedOnceQuietAndALostListIsRestoredByTheDigest() {
         // peers outlive the test: the list changes only by the announces below
-        SimCluster c = new SimCluster(11, OverlayConfig.defaults(), SimCluster.testConfig(INTERVAL),
-                SimCluster.limits(Duration.ofHours(2)), LatencyModel.plane(3, 0.05, 2, 80));
-        c.overlay.joinOneAtATime(3, 200);
-        c.run(10_000);
+        SimCluster c = longLived(11, 3);
         List<SimHost> live = c.live();
         InfoHash h = SimCluster.hash(77);
         long period = c.config.digestPeriodMillis();
@@ -171,5 +177,37 @@ class PartialTrackerSimTest {
         assertThat(c.node(replica).tracker.heldForTest(h)).as("replica after two digest periods").isNotNull();
         assertThat(c.node(replica).tracker.heldForTest(h).size()).isEqualTo(c.node(root).tracker.heldForTest(h).size());
         assertThat(c.node(root).counters.replicaRepairs.sum()).isPositive();
+    }
+
+    @Test
+    void aNodeLeftAloneForgetsItsCopiesAndHandsOnOnlyWhatItsStoreHolds() {
+        SimCluster c = longLived(21, 2);
+        SimHost left = c.live().get(0);
+        SimHost gone = c.live().get(1);
+        InfoHash h = SimCluster.hash(300);
+        for (int p = 0; p < 3; p++) {
+            c.announce(left, h, SimCluster.ip(300 + p), 6881, SimCluster.peerId(300 + p), 100, AnnounceEvent.STARTED, 50);
+        }
+        c.run(5_000);
+        assertThat(c.node(left).tracker.heldForTest(h)).as("a copy while in a cluster of two").isNotNull();
+        assertThat(c.node(left).tracker.heldForTest(h).size()).isEqualTo(3);
+
+        gone.kill();
+        c.run(120_000);
+        HeldSwarms.Swarm copy = c.node(left).tracker.heldForTest(h);
+        assertThat(copy == null ? 0 : copy.size()).as("copies of its own peers held by a node left alone").isZero();
+        // a peer stops while the node is alone: nothing is published, and nothing must come back
+        c.announce(left, h, SimCluster.ip(300), 6881, SimCluster.peerId(300), 100, AnnounceEvent.STOPPED, 50);
+        c.run(1_000);
+
+        c.overlay.joinOneAtATime(2, 200);
+        c.run(10_000);
+        SimHost newcomer = c.live().stream().filter(n -> n != left).findFirst().orElseThrow();
+        SimCluster.Reply reply = c.announce(newcomer, h, SimCluster.ip(399), 6881, SimCluster.peerId(399), 100,
+                AnnounceEvent.STARTED, 50);
+        c.run(2_000);
+        assertThat(reply.peers).extracting(SimCluster::hex).containsExactlyInAnyOrder(
+                SimCluster.hex(endpoint(SimCluster.ip(301), 6881)), SimCluster.hex(endpoint(SimCluster.ip(302), 6881)));
+        assertThat(reply.incomplete).isEqualTo(3);
     }
 }
