@@ -174,7 +174,12 @@ final class Replicas {
                 continue;
             }
             ctx.held.mergeDownloaded(s, g.downloaded());
-            if (s.holders.isEmpty()) {
+            if (m.mode() == Mode.HANDOFF) {
+                // handed over as the root while this node knows a closer one (it joined meanwhile):
+                // the next rebalance hands the list on, as if this node had been its root
+                s.holders = List.of(ctx.selfHandle().key());
+                leafSetChanged();
+            } else if (s.holders.isEmpty()) {
                 s.holders = TrackerContext.keys(ctx.holders(key));
             }
             touched.put(s, true);

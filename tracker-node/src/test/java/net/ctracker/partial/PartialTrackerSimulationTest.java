@@ -69,6 +69,19 @@ class PartialTrackerSimulationTest {
 
     @Test
     void twoHundredNodesServeEverySwarmSurviveTenPercentKilledAndHandSwarmsToJoiners(long seed) {
+        run(seed);
+    }
+
+    /**
+     * A seed that once left three swarms without their list at their new root: the old root handed
+     * them to a joiner that already knew of a closer one, which kept them as a replica.
+     */
+    @Test
+    void joinersHandOnAListHandedToThemWhenTheyKnowACloserRoot() {
+        run(11);
+    }
+
+    private void run(long seed) {
         PartialConfig config = PartialConfig.builder(INTERVAL).budgetMillis(1_000).build();
         SimCluster c = new SimCluster(seed, OverlayConfig.builder().snapshotPeriodMillis(0).build(), config,
                 SimCluster.limits(Duration.ofMillis(2 * INTERVAL)), LatencyModel.plane(5, 0.05, 2, 100));
