@@ -30,6 +30,7 @@ final class Outbox {
     private final long publishDelayMillis;
     private final long lookupDelayMillis;
     private final BiConsumer<NodeHandle, Publish> publishFailed;
+    private final BiConsumer<NodeHandle, Replicate> replicateFailed;
     private final long refreshDelayMillis;
     private final Map<NodeHandle, EntryBatch> publishes = new LinkedHashMap<>();
     private final Map<NodeHandle, EntryBatch> deltas = new LinkedHashMap<>();
@@ -63,15 +64,18 @@ final class Outbox {
 
     /**
      * @param publishFailed told of a publish that was not acknowledged, so its records can take another route
+     * @param replicateFailed told of a list sent whole (HANDOFF, FULL) that was not acknowledged, so it is sent again
      */
     Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long refreshDelayMillis,
-           long lookupDelayMillis, BiConsumer<NodeHandle, Publish> publishFailed) {
+           long lookupDelayMillis, BiConsumer<NodeHandle, Publish> publishFailed,
+           BiConsumer<NodeHandle, Replicate> replicateFailed) {
         this.overlay = overlay;
         this.counters = counters;
         this.publishDelayMillis = publishDelayMillis;
         this.refreshDelayMillis = refreshDelayMillis;
         this.lookupDelayMillis = lookupDelayMillis;
         this.publishFailed = publishFailed;
+        this.replicateFailed = replicateFailed;
     }
 
     void publish(NodeHandle to, InfoHash infoHash, int hops, Entry entry, Origin origin) {
@@ -193,6 +197,8 @@ final class Outbox {
                 counters.failed(message.kind());
                 if (message instanceof Publish p) {
                     publishFailed.accept(to, p);
+                } else if (message instanceof Replicate r && (r.mode() == Mode.HANDOFF || r.mode() == Mode.FULL)) {
+                    replicateFailed.accept(to, r);
                 }
             }
         });

@@ -109,13 +109,15 @@ public final class PartialTracker implements Application {
         HeldSwarms held = new HeldSwarms(config.pathPeers(), caps.maxPeersPerSwarm(), caps.maxPeers(), caps.maxSwarms(),
                 local::peerCount, random);
         Publisher[] p = new Publisher[1];
+        Replicas[] r = new Replicas[1];
         Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.refreshDelayMillis(),
-                config.lookupDelayMillis(), (to, m) -> p[0].publishFailed(to, m));
+                config.lookupDelayMillis(), (to, m) -> p[0].publishFailed(to, m), (to, m) -> r[0].replicateFailed(to, m));
         this.ctx = new TrackerContext(overlay, held, outbox, counters, config, coordinate);
         this.publisher = new Publisher(ctx, local);
         p[0] = publisher;
         this.lookups = new Lookups(ctx, cluster, locality.config().ranking());
         this.replicas = new Replicas(ctx, publisher);
+        r[0] = replicas;
         this.inspector = new Inspector(ctx, local, publisher::solo);
     }
 

@@ -35,6 +35,9 @@ import net.ctracker.partial.TrackerMessage.SwarmRecords;
  */
 final class Replicas {
 
+    /** A list sent whole that was not acknowledged goes again this many rebalance delays later. */
+    static final int RETRY_DELAY_FACTOR = 5;
+
     /** A changed list is compared once it has been quiet for this fraction of the digest period... */
     static final int DIGEST_QUIET_FRACTION = 10;
     /** ...or, when it never is, after this many periods. */
@@ -134,6 +137,38 @@ final class Replicas {
             ctx.counters.handoffs.increment();
         }
         ctx.outbox.replicateAll(to, mode, s.infoHash, s.downloaded, new ArrayList<>(s.records), now);
+    }
+
+    /**
+     * A list sent whole was not acknowledged (the link failed, or messages were lost for a while):
+     * the next rebalance sends it again, since this node then counts {@code to} as not holding it
+     * (and, for a HANDOFF, itself as the root it was). Nothing else would: the holders never push a
+     * list to a root they already count as such, and a root sends FULL only to holders it counts as
+     * new. Once {@code to} has left the leaf set, the rebalance sends nothing to it.
+     */
+    void replicateFailed(NodeHandle to, Replicate m) {
+        NodeKey me = ctx.selfHandle().key();
+        boolean again = false;
+        for (SwarmRecords g : m.swarms()) {
+            HeldSwarms.Swarm s = ctx.held.get(g.infoHash());
+            if (s == null || !s.full || !s.holders.contains(to.key())) {
+                continue;
+            }
+            List<NodeKey> holders = new ArrayList<>(s.holders);
+            holders.remove(to.key());
+            if (m.mode() == Mode.HANDOFF) {
+                holders.remove(me);
+                holders.add(0, me);
+            }
+            s.holders = holders;
+            again = true;
+        }
+        if (again && !rebalanceScheduled) {
+            // later than after a leaf-set change: a node that is gone would otherwise get every list
+            // it was due again and again until the failure detector removes it
+            rebalanceScheduled = true;
+            ctx.overlay.scheduler().schedule(RETRY_DELAY_FACTOR * ctx.config.rebalanceDelayMillis(), this::rebalance);
+        }
     }
 
     /** Full-list records from another holder. */

@@ -210,4 +210,35 @@ class PartialTrackerSimTest {
                 SimCluster.hex(endpoint(SimCluster.ip(301), 6881)), SimCluster.hex(endpoint(SimCluster.ip(302), 6881)));
         assertThat(reply.incomplete).isEqualTo(3);
     }
+
+    @Test
+    void aHandoffThatIsNotAcknowledgedIsSentAgain() {
+        SimCluster c = longLived(31, 6);
+        InfoHash h = SimCluster.hash(500);
+        net.ctracker.overlay.routing.NodeKey key = net.ctracker.overlay.routing.NodeKey.of(h.toBytes());
+        List<SimHost> live = c.live();
+        for (int p = 0; p < 10; p++) {
+            c.announce(live.get(p % live.size()), h, SimCluster.ip(500 + p), 6881, SimCluster.peerId(500 + p), 100,
+                    AnnounceEvent.STARTED, 50);
+        }
+        c.run(5_000);
+        SimHost oldRoot = c.overlay.trueRoot(key);
+        assertThat(c.node(oldRoot).tracker.heldForTest(h).size()).isEqualTo(10);
+        // a node whose key is the swarm's joins: the old root hands it the list a rebalance delay after
+        // it enters the old root's leaf set; every message is lost from that moment for three seconds
+        SimHost newRoot = c.overlay.addNode(key);
+        long deadline = c.overlay.sim().now() + 30_000;
+        while (!oldRoot.node().neighbourHandles().contains(newRoot.handle()) && c.overlay.sim().now() < deadline) {
+            c.run(5);
+        }
+        assertThat(oldRoot.node().neighbourHandles()).contains(newRoot.handle());
+        c.overlay.network().dropProbability(1.0);
+        c.run(3_000);
+        c.overlay.network().dropProbability(0);
+        c.run(15_000);
+        HeldSwarms.Swarm held = c.node(newRoot).tracker.heldForTest(h);
+        assertThat(held).as("the new root's list").isNotNull();
+        assertThat(held.full).isTrue();
+        assertThat(held.size()).isEqualTo(10);
+    }
 }
