@@ -79,7 +79,10 @@ final class AnswerMerger {
             remote = Math.min(n, Math.max(numwant - local, share));
         }
         selection.keepAtMost(numwant - remote, requester.length == 6);
-        int[] order = identity(n);
+        int[] order = SCRATCH.get().order(n);
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
         addRandom(selection, sample, order, n, remote, preference(requesterSeeder, localSeeders), requester, nowMillis, random,
                 null);
     }
