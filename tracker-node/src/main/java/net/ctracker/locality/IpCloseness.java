@@ -32,7 +32,7 @@ public final class IpCloseness {
                 }
             }
         }
-        return PREFIX_BASE + (a.length * 8 - commonPrefixBits(a, b));
+        return prefixDistance(a, b, 0, a.length);
     }
 
     /**

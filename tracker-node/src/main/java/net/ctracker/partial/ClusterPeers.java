@@ -117,10 +117,6 @@ public final class ClusterPeers implements RemotePeers {
         this.alone = alone;
     }
 
-    boolean alone() {
-        return alone;
-    }
-
     void setStarter(LookupStarter starter) {
         this.starter = starter;
     }

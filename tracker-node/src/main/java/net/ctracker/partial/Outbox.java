@@ -140,7 +140,7 @@ final class Outbox {
         }
         List<Entry> entries = new ArrayList<>(records.size());
         for (HeldSwarms.Record r : records) {
-            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
+            int ttl = TrackerContext.ttlSeconds(r.expiresAtMillis, nowMillis, 1);
             entries.add(new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, b.index(r.origin)));
         }
         b.answers.add(new Answer(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, entries, uniformFrom));
@@ -175,7 +175,7 @@ final class Outbox {
                 b = new EntryBatch();
                 b.addEmpty(infoHash, 0, downloaded);
             }
-            int ttl = (int) Math.max(0, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
+            int ttl = TrackerContext.ttlSeconds(r.expiresAtMillis, nowMillis, 0);
             b.add(infoHash, 0, downloaded, new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, 0), r.origin);
         }
         send(to, new Replicate(mode, b.origins(), b.swarms()));

@@ -125,9 +125,9 @@ public final class PartialTracker implements Application {
     public void start() {
         local.setListener(publisher);
         cluster.setStarter(lookups::start);
-        NodeHandle self = ctx.overlay.self();
         NetworkCoordinates coordinates = locality.coordinates();
-        cluster.rankFrom(() -> Origin.of(self, coordinates.current()), locality.maps(), locality.observer());
+        // the announce threads rank from the same origin value as the loop, not a new one per answer
+        cluster.rankFrom(ctx::self, locality.maps(), locality.observer());
         ctx.overlay.scheduler().execute(() -> {
             checkSolo();
             PartialConfig c = ctx.config;

@@ -125,7 +125,7 @@ final class Publisher implements PeerChangeListener {
         }
         long ttlMillis = remoteTtlMillis();
         local.forEachAnnouncedSince(since, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
-            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
+            int ttl = TrackerContext.ttlSeconds(lastAnnounce + ttlMillis, now, 1);
             publishOwn(infoHash, new Entry(endpoint, peerId, seeder, false, false, ttl, 0, true));
         });
     }
@@ -163,7 +163,7 @@ final class Publisher implements PeerChangeListener {
         List<NodeKey> asRoot = List.of(ctx.selfHandle().key());
         java.util.Set<InfoHash> adopted = new java.util.HashSet<>();
         local.forEachAnnouncedSince(0, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
-            int ttl = (int) Math.max(1, Math.min(TrackerCodec.MAX_TTL_SECONDS, (lastAnnounce + ttlMillis - now) / 1000));
+            int ttl = TrackerContext.ttlSeconds(lastAnnounce + ttlMillis, now, 1);
             Entry e = new Entry(endpoint, peerId, seeder, false, false, ttl, 0);
             HeldSwarms.Swarm s = ctx.held.get(infoHash);
             if (s != null && !adopted.contains(infoHash)) {

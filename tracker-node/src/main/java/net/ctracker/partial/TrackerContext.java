@@ -9,7 +9,7 @@ import net.ctracker.overlay.routing.NodeHandle;
 import net.ctracker.overlay.routing.NodeKey;
 import net.ctracker.partial.TrackerMessage.Entry;
 
-/** What the partial-tracker protocols of one node share: the overlay, the held records, the outbox. Event loop only. */
+/** What the partial-tracker protocols of one node share: the overlay, the held records, the outbox. Event loop only, but {@link #self()}. */
 final class TrackerContext {
 
     final OverlayAccess overlay;
@@ -18,7 +18,8 @@ final class TrackerContext {
     final TrackerCounters counters;
     final PartialConfig config;
     private final Supplier<Coordinate> coordinate;
-    private Origin self;
+    /** Read by the announce threads too (ranking); an immutable value, replaced when the coordinate moves. */
+    private volatile Origin self;
 
     TrackerContext(OverlayAccess overlay, HeldSwarms held, Outbox outbox, TrackerCounters counters, PartialConfig config,
                    Supplier<Coordinate> coordinate) {
@@ -30,13 +31,14 @@ final class TrackerContext {
         this.coordinate = coordinate;
     }
 
-    /** This node as an origin, with its current coordinate. */
+    /** This node as an origin, with its current coordinate; any thread. */
     Origin self() {
         Coordinate c = coordinate.get();
-        if (self == null || !self.coordinate().equals(c)) {
-            self = Origin.of(overlay.self(), c);
+        Origin o = self;
+        if (o == null || !o.coordinate().equals(c)) {
+            self = o = Origin.of(overlay.self(), c);
         }
-        return self;
+        return o;
     }
 
     NodeHandle selfHandle() {
@@ -62,9 +64,14 @@ final class TrackerContext {
         return out;
     }
 
+    /** The whole seconds from {@code nowMillis} to {@code untilMillis}, at least {@code atLeast}, at most what the codec carries. */
+    static int ttlSeconds(long untilMillis, long nowMillis, int atLeast) {
+        return (int) Math.max(atLeast, Math.min(TrackerCodec.MAX_TTL_SECONDS, (untilMillis - nowMillis) / 1000));
+    }
+
     /** A held record as it goes out again: the time it has left, no completion flag. */
     static Entry entryOf(HeldSwarms.Record r, long nowMillis) {
-        int ttl = (int) Math.max(0, Math.min(TrackerCodec.MAX_TTL_SECONDS, (r.expiresAtMillis - nowMillis) / 1000));
+        int ttl = ttlSeconds(r.expiresAtMillis, nowMillis, 0);
         return new Entry(r.endpoint.bytes(), r.peerId, r.seeder, false, false, ttl, 0);
     }
 }

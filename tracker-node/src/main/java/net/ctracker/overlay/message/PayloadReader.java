@@ -60,11 +60,7 @@ public class PayloadReader {
 
     public final int u8Limited(int max, String what) {
         int at = offset();
-        int v = u8();
-        if (v > max) {
-            throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
-        }
-        return v;
+        return atMost(u8(), max, at, what);
     }
 
     /** A byte of flags, none outside {@code allowed}. */
@@ -84,7 +80,10 @@ public class PayloadReader {
 
     public final int u16Limited(int max, String what) {
         int at = offset();
-        int v = u16();
+        return atMost(u16(), max, at, what);
+    }
+
+    private static int atMost(int v, int max, int at, String what) {
         if (v > max) {
             throw new MessageFormatException(Reason.BAD_VALUE, at, what + " out of range: " + v);
         }
