@@ -5,8 +5,8 @@
 #   ./mvnw -q -DskipTests package          # the script builds nothing
 #   bash bench/cluster.sh                  # takes the build lock /tmp/ctracker-mvn.lock itself
 #
-# Starts, on 127.0.0.1: node A alone with the defaults (a standalone tracker: a node that knows no
-# other publishes nothing and looks nothing up, and ranks its answers like every node); node B
+# Starts, on 127.0.0.1: node A alone with the defaults (a node alone: it knows no other, so it
+# publishes nothing and looks nothing up, and ranks its answers like every node); node B
 # with two more nodes C and D joined to it (a cluster: every announce at B that adds a peer is
 # published towards its swarm's root, a third of them B itself, and the roots replicate to the
 # others). The load (wrk with bench/announce.lua: every request a new peer of one of $SWARMS swarms)

@@ -80,7 +80,7 @@ final class LeafSetProtocol {
     /**
      * Asks the farthest live member of a side that lost a member for its leaf set, and again half a
      * ping period and a whole one later: after many failures at once, that member was often still
-     * repairing its own leaf set when it answered (with one recheck, two of five seeds of the
+     * repairing its own leaf set when it answered (with one recheck, two of seven seeds of the
      * 10%-failure simulation still had inexact leaf sets after three ping periods).
      */
     void repairSide(boolean clockwise) {
