@@ -11,8 +11,8 @@ import java.net.ServerSocket;
  * {@code SO_REUSEPORT} lets every socket of the same user bind a port that already has a
  * reuse-port group, so a second node started on the same port by mistake would silently share the
  * traffic instead of failing. Before binding its group, a server therefore binds the address once
- * without the option: that fails when anyone holds the port (as a plain bind always did), and for
- * port 0 it picks the free port the group then takes.
+ * without the option: that fails when anyone listens on the port (as a plain bind always did), and
+ * for port 0 it picks the free port the group then takes.
  */
 final class ReusePortGuard {
 
@@ -30,7 +30,10 @@ final class ReusePortGuard {
                 }
             }
             try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(false);
+                // SO_REUSEADDR still fails against a listening socket, but not against the
+                // TIME_WAIT connections a node that closes after each reply leaves on its port:
+                // without it a node could not restart on its port for a minute after load
+                probe.setReuseAddress(true);
                 probe.bind(address);
                 return probe.getLocalPort();
             }

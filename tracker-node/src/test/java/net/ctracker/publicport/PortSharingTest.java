@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -48,6 +49,27 @@ class PortSharingTest {
             try (PublicHttpServer second = http(first.port())) {
                 assertThatThrownBy(second::start).isInstanceOf(UncheckedIOException.class).hasMessageContaining("in use");
             }
+        }
+    }
+
+    @Test
+    void aServerRestartsOnItsPortWhileConnectionsItClosedAreInTimeWait() throws Exception {
+        int port;
+        try (PublicHttpServer first = http(0)) {
+            first.start();
+            port = first.port();
+            // the server closes a connection after its reply, so the connection's TIME_WAIT is on
+            // the server's side of the port, as after any load of one request per connection
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.getOutputStream().write("GET /scrape HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] reply = client.getInputStream().readAllBytes();
+                assertThat(new String(reply, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            }
+        }
+        try (PublicHttpServer again = http(port)) {
+            again.start();
+            assertThat(again.port()).isEqualTo(port);
         }
     }
 
