@@ -43,7 +43,8 @@ abstract class PortLifecycle implements SmartLifecycle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the " + name, e);
         }
-        LOG.info("{} {} serves {}", name, server.port(), serves);
+        String io = server.io();
+        LOG.info("{} {} serves {}{}", name, server.port(), serves, io.isEmpty() ? "" : " (" + io + ")");
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import net.ctracker.announce.AnnounceResponseWriter;
 import net.ctracker.announce.TrackerService;
 import net.ctracker.announce.TrustedNetworks;
+import net.ctracker.publicport.HttpTransport;
 import net.ctracker.publicport.PublicHttpServer;
 import net.ctracker.swarm.StoreLimits;
 
@@ -110,9 +111,11 @@ public record TrackerProperties(
             @DefaultValue("8KB") DataSize maxRequestLine,
             @DefaultValue("8KB") DataSize maxHeaderSize,
             @DefaultValue("30s") Duration idleTimeout,
-            @DefaultValue("0") int workerThreads) {
+            @DefaultValue("0") int workerThreads,
+            @DefaultValue("auto") HttpTransport transport) {
 
         public Http {
+            require(transport != null, "ctracker.http.transport must be one of auto, io_uring, epoll, nio");
             require(maxRequestLine != null, "ctracker.http.max-request-line must be set");
             require(maxHeaderSize != null, "ctracker.http.max-header-size must be set");
             set("ctracker.http.idle-timeout", idleTimeout);
@@ -191,6 +194,6 @@ public record TrackerProperties(
     /** @param cpus worker threads when {@code ctracker.http.worker-threads} is 0 */
     PublicHttpServer.Settings publicServerSettings(String address, int port, int cpus) {
         return new PublicHttpServer.Settings(address, port, publicEventLoops(cpus), (int) http.maxRequestLine().toBytes(),
-                (int) http.maxHeaderSize().toBytes(), http.idleTimeout());
+                (int) http.maxHeaderSize().toBytes(), http.idleTimeout(), http.transport());
     }
 }

@@ -3,6 +3,7 @@ package net.ctracker.publicport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -34,9 +35,18 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
 
     private final TrackerService service;
+    private final Consumer<ChannelHandlerContext> front;
 
-    AnnounceController(TrackerService service) {
+    /** @param front puts, on each new connection, the handlers that go in front of this one (given its context) */
+    AnnounceController(TrackerService service, Consumer<ChannelHandlerContext> front) {
         this.service = service;
+        this.front = front;
+    }
+
+    /** A new connection's pipeline starts with this handler alone; the per-connection ones go in front of it. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        front.accept(ctx);
     }
 
     @Override

@@ -11,6 +11,11 @@ public interface PublicPortServer extends AutoCloseable {
 
     boolean isRunning();
 
+    /** How it does its I/O, for the log line that says it started (empty when nothing to say). */
+    default String io() {
+        return "";
+    }
+
     @Override
     void close();
 }

@@ -18,6 +18,7 @@ class SettingsValidationTest {
             "ctracker.announce.numwant-default=500      | numwant-default",
             "ctracker.trusted-proxies=10.0.0.0/99       | trusted-proxies",
             "ctracker.http.max-request-line=10B         | max-request-line",
+            "ctracker.http.transport=kqueue             | ctracker.http.transport",
             "ctracker.internal-port=70000               | ctracker.internal-port must be between 0 and 65535",
             "ctracker.announce.numwant-max=0            | ctracker.announce.numwant-max must be between 1 and 1000",
             "ctracker.scrape.max-hashes=0               | ctracker.scrape.max-hashes",

@@ -1,0 +1,106 @@
+package net.ctracker.publicport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
+import net.ctracker.announce.AnnounceResponseWriter;
+import net.ctracker.announce.RequestObserver;
+import net.ctracker.announce.TrackerService;
+import net.ctracker.announce.TrustedNetworks;
+import net.ctracker.swarm.StoreLimits;
+import net.ctracker.swarm.SwarmStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every transport of the public HTTP port ({@code ctracker.http.transport}) serves the same protocol:
+ * a connection per request, keep-alive, and a malformed request answered with a failure reason.
+ */
+class HttpTransportTest {
+
+    private final TrackerService service = new TrackerService(
+            new SwarmStore(new StoreLimits(Duration.ofMinutes(1), 10, 10, 100), () -> 0L, new SplittableRandom(1)),
+            new TrackerService.Settings(new AnnounceResponseWriter.ReplySettings(60, 30, "t".getBytes(StandardCharsets.US_ASCII), null),
+                    50, 200, 64, false, TrustedNetworks.none()), RequestObserver.NONE, System::nanoTime);
+
+    private PublicHttpServer server(HttpTransport transport) {
+        return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", 0, 2, 4096, 4096, Duration.ofSeconds(5), transport), service);
+    }
+
+    private static String announce(int port, String connection) {
+        return "GET /announce?info_hash=aaaaaaaaaaaaaaaaaaaa&peer_id=-XX0001-" + String.format("%012d", port)
+                + "&port=" + port + "&left=10&compact=1 HTTP/1.1\r\nHost: t\r\nConnection: " + connection + "\r\n\r\n";
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = HttpTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void servesTheProtocolOverEachTransport(HttpTransport transport) throws Exception {
+        assumeTrue(transport != HttpTransport.IO_URING || IoUring.isAvailable(), "io_uring is not available here");
+        assumeTrue(transport != HttpTransport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+        try (PublicHttpServer server = server(transport)) {
+            server.start();
+            assertThat(server.transport()).isEqualTo(transport);
+            assertThat(server.io()).startsWith(transport.name().toLowerCase());
+            int port = server.port();
+
+            // one request per connection: the node answers and closes
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write(announce(7001, "close").getBytes(StandardCharsets.US_ASCII));
+                String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(reply).startsWith("HTTP/1.1 200").contains("8:completei0e").contains("10:incompletei1e");
+            }
+            // keep-alive: two announces on one connection, the second peer is handed the first
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write(announce(7002, "keep-alive").getBytes(StandardCharsets.US_ASCII));
+                assertThat(readReply(s.getInputStream())).startsWith("HTTP/1.1 200").contains("10:incompletei2e");
+                s.getOutputStream().write(announce(7003, "keep-alive").getBytes(StandardCharsets.US_ASCII));
+                String second = readReply(s.getInputStream());
+                assertThat(second).contains("10:incompletei3e").contains("5:peers12:");
+            }
+            // a malformed request line gets a bencoded failure, not a stack trace
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(reply).contains("14:failure reason");
+            }
+        }
+    }
+
+    @Test
+    void autoTakesTheBestTransportAvailable() throws Exception {
+        HttpTransport expected = IoUring.isAvailable() ? HttpTransport.IO_URING
+                : Epoll.isAvailable() ? HttpTransport.EPOLL : HttpTransport.NIO;
+        assertThat(HttpTransport.AUTO.resolve()).isEqualTo(expected);
+        try (PublicHttpServer server = server(HttpTransport.AUTO)) {
+            server.start();
+            assertThat(server.transport()).isEqualTo(expected);
+        }
+    }
+
+    /** One HTTP reply with a Content-Length, read without waiting for the connection to close. */
+    private static String readReply(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the headers: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        int at = headers.toLowerCase().indexOf("content-length:");
+        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf('\r', at)).trim());
+        return headers + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+    }
+}
