@@ -30,10 +30,16 @@ public enum HttpTransport {
 
     /** The transport to use: this one, or for {@link #AUTO} the best available. */
     public HttpTransport resolve() {
+        return resolve(IoUring.isAvailable() ? null : IoUring.unavailabilityCause(),
+                Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
+    }
+
+    /** As {@link #resolve()}, given why io_uring and epoll are unavailable (null: available). */
+    HttpTransport resolve(Throwable noIoUring, Throwable noEpoll) {
         return switch (this) {
-            case AUTO -> IoUring.isAvailable() ? IO_URING : Epoll.isAvailable() ? EPOLL : NIO;
-            case IO_URING -> require(IoUring.isAvailable(), IoUring.unavailabilityCause());
-            case EPOLL -> require(Epoll.isAvailable(), Epoll.unavailabilityCause());
+            case AUTO -> noIoUring == null ? IO_URING : noEpoll == null ? EPOLL : NIO;
+            case IO_URING -> require(noIoUring == null, noIoUring);
+            case EPOLL -> require(noEpoll == null, noEpoll);
             case NIO -> NIO;
         };
     }

@@ -1,6 +1,7 @@
 package net.ctracker.publicport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -86,6 +87,21 @@ class HttpTransportTest {
             server.start();
             assertThat(server.transport()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void autoFallsBackAndATransportAskedForByNameMustBeThere() {
+        Throwable seccomp = new UnsupportedOperationException("io_uring_setup: Operation not permitted");
+        Throwable noEpoll = new UnsupportedOperationException("not Linux");
+        assertThat(HttpTransport.AUTO.resolve(null, null)).isEqualTo(HttpTransport.IO_URING);
+        assertThat(HttpTransport.AUTO.resolve(seccomp, null)).isEqualTo(HttpTransport.EPOLL);
+        assertThat(HttpTransport.AUTO.resolve(seccomp, noEpoll)).isEqualTo(HttpTransport.NIO);
+        assertThat(HttpTransport.EPOLL.resolve(seccomp, null)).isEqualTo(HttpTransport.EPOLL);
+        assertThatThrownBy(() -> HttpTransport.IO_URING.resolve(seccomp, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ctracker.http.transport=io_uring is not available here")
+                .hasMessageContaining("Operation not permitted");
+        assertThatThrownBy(() -> HttpTransport.EPOLL.resolve(null, noEpoll)).hasMessageContaining("ctracker.http.transport=epoll");
     }
 
     /** One HTTP reply with a Content-Length, read without waiting for the connection to close. */
