@@ -290,17 +290,13 @@ public final class SwarmStore {
 
     /**
      * The swarm, made the stripe's most recently announced. It moves to the end of the stripe's
-     * order at most once per {@link #TOUCH_TICKS} ticks (seconds): a swarm announced more often
-     * costs one lookup per announce instead of a lookup, a remove and a put (each move touches
-     * neighbours in the order, cache misses that were 2-3% of a node's CPU on the public port),
-     * and the eviction order stays exact to that many seconds, against peer TTLs of an hour.
+     * order at most once per tick (second): a busy swarm costs one lookup per announce instead of
+     * a remove and a put, and the eviction order stays exact to the second.
      */
-    static final int TOUCH_TICKS = 16;
-
     private Swarm touch(Stripe stripe, InfoHash infoHash, int tick) {
         Swarm swarm = stripe.swarms.get(infoHash);
         if (swarm != null) {
-            if (tick - swarm.touchedTick >= TOUCH_TICKS) {
+            if (swarm.touchedTick != tick) {
                 stripe.swarms.remove(infoHash);
                 stripe.swarms.put(infoHash, swarm);
                 swarm.touchedTick = tick;
