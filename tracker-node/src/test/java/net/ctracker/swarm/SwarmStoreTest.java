@@ -169,6 +169,25 @@ class SwarmStoreTest {
     }
 
     @Test
+    void aSwarmAnnouncedEverySecondOutlivesAFloodThatTurnsItsStripeOverInSeconds() {
+        // 640 swarms: 10 per stripe. 128 new swarms a second (2 per stripe) replace a stripe's
+        // swarms every 5 s or so, while one peer re-announces its swarm every second: the swarm is
+        // then among its stripe's most recent, and the flood takes the others
+        SwarmStore store = store(640, 100, 100_000);
+        InfoHash busy = hash(-1);
+        int fresh = 0;
+        for (int second = 0; second < 30; second++) {
+            now.addAndGet(1000);
+            store.announce(busy, v4(1, 1), id(1), 1, AnnounceEvent.NONE, 0, out);
+            for (int i = 0; i < 128; i++, fresh++) {
+                store.announce(hash(fresh), v4(fresh, 2), id(fresh), 1, AnnounceEvent.STARTED, 0, out);
+            }
+            assertThat(store.scrape(busy).incomplete()).as("after second %d", second).isEqualTo(1);
+        }
+        assertThat(store.evictedSwarms()).as("the flood did turn the stripes over").isGreaterThan(2_000);
+    }
+
+    @Test
     void theTotalPeerCapHoldsAcrossSwarms() {
         SwarmStore store = store(100_000, 100_000, 5_000);
         SplittableRandom random = new SplittableRandom(5);
