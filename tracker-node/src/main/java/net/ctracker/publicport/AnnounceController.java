@@ -43,10 +43,20 @@ final class AnnounceController extends ChannelInboundHandlerAdapter {
         this.front = front;
     }
 
-    /** A new connection's pipeline starts with this handler alone; the per-connection ones go in front of it. */
+    /**
+     * A new connection's pipeline starts with this handler alone; the per-connection ones go in
+     * front of it. If that fails (say the TLS pair cannot make a handler), the connection is closed
+     * and the reason logged, as Netty's ChannelInitializer did: nothing else would ever close it.
+     */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        front.accept(ctx);
+        try {
+            front.accept(ctx);
+        } catch (RuntimeException e) {
+            log.warn("closed a public connection from {}: its handlers could not be set up: {}",
+                    ctx.channel().remoteAddress(), e.toString());
+            ctx.close();
+        }
     }
 
     @Override

@@ -30,8 +30,11 @@ public enum HttpTransport {
 
     /** The transport to use: this one, or for {@link #AUTO} the best available. */
     public HttpTransport resolve() {
-        return resolve(IoUring.isAvailable() ? null : IoUring.unavailabilityCause(),
-                Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
+        if (this == NIO) {
+            return NIO; // the way round native transports: probe none
+        }
+        return resolve(this == EPOLL || IoUring.isAvailable() ? null : IoUring.unavailabilityCause(),
+                this == IO_URING || Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
     }
 
     /** As {@link #resolve()}, given why io_uring and epoll are unavailable (null: available). */

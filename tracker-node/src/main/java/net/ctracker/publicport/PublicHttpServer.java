@@ -1,11 +1,14 @@
 package net.ctracker.publicport;
 
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,11 +17,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import net.ctracker.announce.TrackerService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The public port: a small Netty HTTP/1.1 server that answers {@code /announce} and
@@ -51,6 +57,9 @@ public final class PublicHttpServer implements PublicPortServer {
     private final Settings settings;
     private final TrackerService service;
     private final TlsFiles tls;
+    private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
+
+    private final Function<HttpTransport, IoHandlerFactory> ioHandlers;
     private HttpTransport transport;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -62,15 +71,44 @@ public final class PublicHttpServer implements PublicPortServer {
 
     /** @param tls when not null, every connection is HTTPS with the pair in force when it opens */
     public PublicHttpServer(Settings settings, TrackerService service, TlsFiles tls) {
+        this(settings, service, tls, HttpTransport::ioHandlers);
+    }
+
+    /** @param ioHandlers each transport's I/O handlers (tests stand in a failing one) */
+    PublicHttpServer(Settings settings, TrackerService service, TlsFiles tls, Function<HttpTransport, IoHandlerFactory> ioHandlers) {
         this.settings = settings;
         this.service = service;
         this.tls = tls;
+        this.ioHandlers = ioHandlers;
     }
 
     public synchronized void start() throws InterruptedException {
-        transport = settings.transport().resolve();
-        IoHandlerFactory io = transport.ioHandlers();
-        workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), io);
+        HttpTransport chosen = settings.transport().resolve();
+        try {
+            start(chosen);
+        } catch (RuntimeException e) {
+            // auto found io_uring, but its event loops' rings could not be made (a kernel that
+            // counts them against a small memlock limit, say): epoll then, as if io_uring were absent
+            boolean portTaken = e instanceof UncheckedIOException u && u.getCause() instanceof BindException;
+            if (settings.transport() != HttpTransport.AUTO || chosen != HttpTransport.IO_URING || portTaken) {
+                throw e;
+            }
+            HttpTransport next = HttpTransport.AUTO.resolve(e, Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
+            LOG.warn("public port {}: io_uring is offered but failed to start ({}); using {}", settings.port(), e.toString(),
+                    next.name().toLowerCase());
+            start(next);
+        }
+    }
+
+    private void start(HttpTransport chosen) throws InterruptedException {
+        transport = chosen;
+        IoHandlerFactory io = ioHandlers.apply(transport);
+        try {
+            workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), io);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxRequestLine())
                 .setMaxHeaderSize(settings.maxHeaderSize())
@@ -92,7 +130,8 @@ public final class PublicHttpServer implements PublicPortServer {
         InetSocketAddress address = settings.bindAddress() == null || settings.bindAddress().isBlank()
                 ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(settings.bindAddress(), settings.port());
-        // an IPv4 address gets an IPv4 socket, not a dual-stack one that maps every peer address
+        // an IPv4 address gets an IPv4 socket where the transport can open one (epoll), not a
+        // dual-stack one; either way the controller sees IPv4 peers as IPv4 (PeerAddresses.unmapped)
         boolean ipv4 = address.getAddress() instanceof Inet4Address && !address.getAddress().isAnyLocalAddress();
         try {
             if (transport.socketPerLoop()) {

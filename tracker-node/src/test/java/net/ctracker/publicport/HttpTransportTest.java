@@ -104,6 +104,41 @@ class HttpTransportTest {
         assertThatThrownBy(() -> HttpTransport.EPOLL.resolve(null, noEpoll)).hasMessageContaining("ctracker.http.transport=epoll");
     }
 
+    @Test
+    void autoStartsOnEpollWhenIoUringIsOfferedButItsRingsCannotBeMade() throws Exception {
+        assumeTrue(IoUring.isAvailable() && Epoll.isAvailable(), "needs both io_uring and epoll here");
+        java.util.function.Function<HttpTransport, io.netty.channel.IoHandlerFactory> failingRings = t -> {
+            if (t == HttpTransport.IO_URING) {
+                throw new IllegalStateException("failed to create io_uring ring fd: Cannot allocate memory");
+            }
+            return t.ioHandlers();
+        };
+        PublicHttpServer.Settings auto = new PublicHttpServer.Settings("127.0.0.1", 0, 2, 4096, 4096, Duration.ofSeconds(5), HttpTransport.AUTO);
+        try (PublicHttpServer server = new PublicHttpServer(auto, service, null, failingRings)) {
+            server.start();
+            assertThat(server.transport()).isEqualTo(HttpTransport.EPOLL);
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(announce(7004, "close").getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            }
+        }
+        // asked for by name, io_uring that fails is an error, not a silent change
+        PublicHttpServer.Settings named = new PublicHttpServer.Settings("127.0.0.1", 0, 2, 4096, 4096, Duration.ofSeconds(5), HttpTransport.IO_URING);
+        try (PublicHttpServer server = new PublicHttpServer(named, service, null, failingRings)) {
+            assertThatThrownBy(server::start).hasMessageContaining("Cannot allocate memory");
+            assertThat(server.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void aConnectionWhoseHandlersCannotBeSetUpIsClosed() {
+        AnnounceController controller = new AnnounceController(service, ctx -> {
+            throw new IllegalStateException("the TLS pair cannot make a handler");
+        });
+        io.netty.channel.embedded.EmbeddedChannel channel = new io.netty.channel.embedded.EmbeddedChannel(controller);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     /** One HTTP reply with a Content-Length, read without waiting for the connection to close. */
     private static String readReply(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
