@@ -10,6 +10,8 @@ final class Swarm {
     int downloaded;
     /** The tick at which the store last moved this swarm to the end of its stripe's order. */
     int touchedTick;
+    /** The tick of its last announce (later than {@link #touchedTick} while a move is owed). */
+    int announcedTick;
 
     static int index(int addressLength, boolean seeder) {
         return (addressLength == 4 ? 0 : 2) + (seeder ? 1 : 0);

@@ -188,6 +188,33 @@ class SwarmStoreTest {
     }
 
     @Test
+    void aSwarmReAnnouncedSinceItsLastMoveIsNotTheOneEvicted() {
+        // three swarms a stripe; four that share one. The first is re-announced within the
+        // seconds in which the order does not move it; a fourth swarm then evicts the second
+        SwarmStore store = store(64 * 3, 100, 100_000);
+        List<InfoHash> same = new java.util.ArrayList<>();
+        for (int n = 0; same.size() < 4; n++) {
+            if (SwarmStore.stripeIndex(hash(n)) == SwarmStore.stripeIndex(hash(0))) {
+                same.add(hash(n));
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            store.announce(same.get(i), v4(i, 1), id(i), 1, AnnounceEvent.STARTED, 0, out);
+        }
+        for (int second = 1; second < SwarmStore.TOUCH_TICKS - 2; second++) {
+            now.addAndGet(1000);
+            store.announce(same.get(0), v4(0, 1), id(0), 1, AnnounceEvent.NONE, 0, out);
+        }
+        now.addAndGet(1000);
+        store.announce(same.get(3), v4(3, 1), id(3), 1, AnnounceEvent.STARTED, 0, out);
+        assertThat(store.scrape(same.get(0)).incomplete()).as("re-announced").isEqualTo(1);
+        assertThat(store.scrape(same.get(1)).incomplete()).as("least recently announced").isZero();
+        assertThat(store.scrape(same.get(2)).incomplete()).isEqualTo(1);
+        assertThat(store.scrape(same.get(3)).incomplete()).isEqualTo(1);
+        assertThat(store.evictedSwarms()).isEqualTo(1);
+    }
+
+    @Test
     void theTotalPeerCapHoldsAcrossSwarms() {
         SwarmStore store = store(100_000, 100_000, 5_000);
         SplittableRandom random = new SplittableRandom(5);
