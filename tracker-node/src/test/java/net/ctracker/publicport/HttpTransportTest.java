@@ -78,6 +78,28 @@ class HttpTransportTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = HttpTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void idleConnectionsAreClosedAfterTheIdleTimeout(HttpTransport transport) throws Exception {
+        assumeTrue(transport != HttpTransport.IO_URING || IoUring.isAvailable(), "io_uring is not available here");
+        assumeTrue(transport != HttpTransport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+        PublicHttpServer.Settings quick = new PublicHttpServer.Settings("127.0.0.1", 0, 2, 4096, 4096, Duration.ofMillis(300), transport);
+        try (PublicHttpServer server = new PublicHttpServer(quick, service)) {
+            server.start();
+            // a keep-alive connection after its reply, and one that sent half a request line
+            try (Socket idle = new Socket("127.0.0.1", server.port()); Socket half = new Socket("127.0.0.1", server.port())) {
+                idle.getOutputStream().write(announce(7005, "keep-alive").getBytes(StandardCharsets.US_ASCII));
+                assertThat(readReply(idle.getInputStream())).startsWith("HTTP/1.1 200");
+                half.getOutputStream().write("GET /announce?info_hash=".getBytes(StandardCharsets.US_ASCII));
+                // the deadline: a read that blocks 10 s fails the test (SocketTimeoutException)
+                idle.setSoTimeout(10_000);
+                half.setSoTimeout(10_000);
+                assertThat(idle.getInputStream().read()).as("the idle connection is closed").isEqualTo(-1);
+                half.getInputStream().readAllBytes(); // whatever it is told, then the end of the stream
+            }
+        }
+    }
+
     @Test
     void autoTakesTheBestTransportAvailable() throws Exception {
         HttpTransport expected = IoUring.isAvailable() ? HttpTransport.IO_URING
