@@ -40,27 +40,22 @@ public final class IpCloseness {
      * {@code b} from {@code bOffset} (addresses inside compact endpoints, copied nowhere).
      */
     public static double prefixDistance(byte[] a, byte[] b, int bOffset, int length) {
+        return PREFIX_BASE + (length * 8 - commonPrefixBits(a, b, bOffset, length));
+    }
+
+    public static int commonPrefixBits(byte[] a, byte[] b) {
+        return commonPrefixBits(a, b, 0, Math.min(a.length, b.length));
+    }
+
+    /** The leading bits {@code a[0..length)} and {@code b[bOffset..bOffset+length)} share. */
+    private static int commonPrefixBits(byte[] a, byte[] b, int bOffset, int length) {
         int bits = 0;
         for (int i = 0; i < length; i++) {
             int x = (a[i] ^ b[bOffset + i]) & 0xFF;
             if (x != 0) {
-                bits += Integer.numberOfLeadingZeros(x) - 24;
-                return PREFIX_BASE + (length * 8 - bits);
-            }
-            bits += 8;
-        }
-        return PREFIX_BASE;
-    }
-
-    public static int commonPrefixBits(byte[] a, byte[] b) {
-        int bits = 0;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            int x = (a[i] ^ b[i]) & 0xFF;
-            if (x == 0) {
-                bits += 8;
-            } else {
                 return bits + Integer.numberOfLeadingZeros(x) - 24;
             }
+            bits += 8;
         }
         return bits;
     }

@@ -74,7 +74,7 @@ final class HeldSwarms {
         /** Since when the root has held back this changed list's digest (it kept changing); {@link #NEVER} when it is not waiting. */
         long digestWaitingSinceMillis = NEVER;
         /** When this node last asked the holders for the whole list. */
-        long pulledAtMillis = Long.MIN_VALUE / 2;
+        long pulledAtMillis = NEVER;
 
         Swarm(InfoHash infoHash) {
             this.infoHash = infoHash;
@@ -231,10 +231,7 @@ final class HeldSwarms {
             if (s.size() == 0 && !s.full) {
                 swarms.remove(s.infoHash);
             }
-            if (s.full) {
-                s.changed = true;
-                s.changedAtMillis = nowMillis;
-            }
+            markChanged(s, nowMillis);
             return Change.REMOVED;
         }
         long expires = nowMillis + e.ttlSeconds() * 1000L;
@@ -298,8 +295,7 @@ final class HeldSwarms {
                 if (s.records.get(i).expiresAtMillis <= nowMillis) {
                     removeAt(s, i);
                     expired++;
-                    s.changed |= s.full;
-                    s.changedAtMillis = nowMillis;
+                    markChanged(s, nowMillis);
                 }
             }
             if (s.size() == 0) {
@@ -368,7 +364,7 @@ final class HeldSwarms {
     }
 
     /** Removes every record announced at {@code origin}; returns how many. O(records held). */
-    int removeFrom(NodeKey origin) {
+    int removeFrom(NodeKey origin, long nowMillis) {
         int removed = 0;
         for (Iterator<Swarm> it = swarms.values().iterator(); it.hasNext(); ) {
             Swarm s = it.next();
@@ -381,7 +377,7 @@ final class HeldSwarms {
                     removed++;
                 }
             }
-            s.changed |= s.full;
+            markChanged(s, nowMillis);
             if (s.size() == 0 && !s.full) {
                 it.remove();
             }
@@ -398,9 +394,16 @@ final class HeldSwarms {
 
     // ---- internals
 
+    /** A full list that changed is digested for its replicas once quiet (see {@code Replicas.sendDigests}). */
+    private static void markChanged(Swarm s, long nowMillis) {
+        if (s.full) {
+            s.changed = true;
+            s.changedAtMillis = nowMillis;
+        }
+    }
+
     private void touch(Swarm s, long nowMillis) {
-        s.changed |= s.full;
-        s.changedAtMillis = nowMillis;
+        markChanged(s, nowMillis);
         if (!s.full) {
             // recency order for dropping partial lists: re-insert at the end
             swarms.remove(s.infoHash);

@@ -1,9 +1,11 @@
 package net.ctracker.partial;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -149,7 +151,7 @@ final class Publisher implements PeerChangeListener {
         }
         solo = alone; // first: a change the adoption below does not see is queued from now on
         if (alone) {
-            ctx.held.removeFrom(ctx.selfHandle().key());
+            ctx.held.removeFrom(ctx.selfHandle().key(), ctx.now());
         } else {
             adoptOwnPeers();
         }
@@ -161,7 +163,7 @@ final class Publisher implements PeerChangeListener {
         long ttlMillis = remoteTtlMillis();
         Origin self = ctx.self();
         List<NodeKey> asRoot = List.of(ctx.selfHandle().key());
-        java.util.Set<InfoHash> adopted = new java.util.HashSet<>();
+        Set<InfoHash> adopted = new HashSet<>();
         local.forEachAnnouncedSince(0, (infoHash, endpoint, peerId, seeder, lastAnnounce) -> {
             int ttl = TrackerContext.ttlSeconds(lastAnnounce + ttlMillis, now, 1);
             Entry e = new Entry(endpoint, peerId, seeder, false, false, ttl, 0);

@@ -229,12 +229,7 @@ final class Replicas {
 
     /** Whether this node is among the root and replicas of {@code key} as it sees them. */
     private boolean holds(NodeKey key) {
-        for (NodeHandle h : ctx.holders(key)) {
-            if (h.equals(ctx.selfHandle())) {
-                return true;
-            }
-        }
-        return false;
+        return ctx.holders(key).contains(ctx.selfHandle());
     }
 
     /** The root's digests of its changed lists, to each replica. */
