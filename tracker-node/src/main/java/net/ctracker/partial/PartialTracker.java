@@ -1,7 +1,9 @@
 package net.ctracker.partial;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -27,7 +29,6 @@ import net.ctracker.partial.TrackerMessage.Peers;
 import net.ctracker.partial.TrackerMessage.Publish;
 import net.ctracker.partial.TrackerMessage.Replicate;
 import net.ctracker.swarm.InfoHash;
-import net.ctracker.swarm.SwarmCounts;
 import net.ctracker.swarm.SwarmStore;
 import net.ctracker.time.Cancellable;
 import net.ctracker.time.LogGap;
@@ -256,7 +257,26 @@ public final class PartialTracker implements Application {
      */
     public CompletableFuture<List<HeldSwarm>> largestSwarms(int limit) {
         CompletableFuture<List<HeldSwarm>> f = new CompletableFuture<>();
-        ctx.overlay.scheduler().execute(() -> f.complete(publisher.solo() ? largestAlone(limit) : largestHeld(limit)));
+        ctx.overlay.scheduler().execute(() -> {
+            if (!publisher.solo()) {
+                f.complete(largestHeld(limit));
+                return;
+            }
+            Map<InfoHash, HeldSwarm> full = new HashMap<>();
+            for (HeldSwarms.Swarm s : ctx.held.all()) {
+                if (s.full) {
+                    full.put(s.infoHash, new HeldSwarm(s.infoHash, true, s.seeders, s.leechers(), s.downloaded));
+                }
+            }
+            // the store's swarms are counted off the event loop: O(swarms), and the store is safe from any thread
+            CompletableFuture.supplyAsync(() -> largestAlone(limit, full)).whenComplete((out, failure) -> {
+                if (failure != null) {
+                    f.completeExceptionally(failure);
+                } else {
+                    f.complete(out);
+                }
+            });
+        });
         return f;
     }
 
@@ -281,9 +301,10 @@ public final class PartialTracker implements Application {
 
     /**
      * The {@code limit} largest swarms of a node alone, as their root: its store's counts plus the
-     * full lists it holds from others (none of its own peers are in those while it is alone). O(swarms).
+     * full lists it holds from others ({@code full}, copied on the event loop; none of its own peers
+     * are in those while it is alone). O(swarms), any thread.
      */
-    private List<HeldSwarm> largestAlone(int limit) {
+    private List<HeldSwarm> largestAlone(int limit, Map<InfoHash, HeldSwarm> full) {
         java.util.PriorityQueue<HeldSwarm> top = new java.util.PriorityQueue<>(
                 java.util.Comparator.comparingInt((HeldSwarm h) -> h.seeders() + h.leechers()));
         java.util.function.Consumer<HeldSwarm> offer = h -> {
@@ -295,17 +316,12 @@ public final class PartialTracker implements Application {
             }
         };
         local.forEachSwarm((infoHash, counts) -> {
-            HeldSwarms.Swarm s = ctx.held.get(infoHash);
-            boolean full = s != null && s.full;
-            offer.accept(new HeldSwarm(infoHash, true, counts.complete() + (full ? s.seeders : 0),
-                    counts.incomplete() + (full ? s.leechers() : 0), Math.max(counts.downloaded(), full ? s.downloaded : 0)));
+            HeldSwarm held = full.remove(infoHash);
+            offer.accept(held == null ? new HeldSwarm(infoHash, true, counts.complete(), counts.incomplete(), counts.downloaded())
+                    : new HeldSwarm(infoHash, true, counts.complete() + held.seeders(), counts.incomplete() + held.leechers(),
+                            Math.max(counts.downloaded(), held.downloaded())));
         });
-        for (HeldSwarms.Swarm s : ctx.held.all()) {
-            SwarmCounts mine = s.full ? local.scrape(s.infoHash) : null;
-            if (mine != null && mine.complete() + mine.incomplete() == 0) {
-                offer.accept(new HeldSwarm(s.infoHash, true, s.seeders, s.leechers(), s.downloaded));
-            }
-        }
+        full.values().forEach(offer); // held lists of swarms without a peer here
         List<HeldSwarm> out = new ArrayList<>(top);
         out.sort(java.util.Comparator.comparingInt((HeldSwarm h) -> -(h.seeders() + h.leechers())));
         return out;
