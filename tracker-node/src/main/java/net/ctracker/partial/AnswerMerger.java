@@ -79,10 +79,7 @@ final class AnswerMerger {
             remote = Math.min(n, Math.max(numwant - local, share));
         }
         selection.keepAtMost(numwant - remote, requester.length == 6);
-        int[] order = SCRATCH.get().order(n);
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = identity(SCRATCH.get().order(n), n);
         addRandom(selection, sample, order, n, remote, preference(requesterSeeder, localSeeders), requester, nowMillis, random,
                 null);
     }
@@ -456,7 +453,7 @@ final class AnswerMerger {
             }
         }
         // a random choice of as many among the same candidates
-        int[] order = identity(count);
+        int[] order = identity(new int[count], count);
         double[] randomRtt = new double[picked];
         for (int i = 0; i < picked; i++) {
             int j = i + random.nextInt(count - i);
@@ -493,8 +490,8 @@ final class AnswerMerger {
         return requesterSeeder ? Boolean.FALSE : localSeeders == 0 ? Boolean.TRUE : null;
     }
 
-    private static int[] identity(int n) {
-        int[] order = new int[n];
+    /** {@code order[0..n)} set to 0, 1, ..., n-1; returns {@code order}. */
+    private static int[] identity(int[] order, int n) {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }

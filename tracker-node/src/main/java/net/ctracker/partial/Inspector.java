@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import net.ctracker.overlay.routing.NodeHandle;
@@ -34,7 +35,7 @@ final class Inspector {
 
     private final TrackerContext ctx;
     private final SwarmStore local;
-    private final java.util.function.BooleanSupplier solo;
+    private final BooleanSupplier solo;
     private final Map<Long, Collector> pending = new HashMap<>();
     private long nextId = 1;
 
@@ -61,7 +62,7 @@ final class Inspector {
     }
 
     /** @param solo whether this node publishes nothing (it knows no other): its own peers are then in its store only */
-    Inspector(TrackerContext ctx, SwarmStore local, java.util.function.BooleanSupplier solo) {
+    Inspector(TrackerContext ctx, SwarmStore local, BooleanSupplier solo) {
         this.ctx = ctx;
         this.local = local;
         this.solo = solo;
