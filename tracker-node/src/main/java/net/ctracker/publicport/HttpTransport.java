@@ -1,5 +1,7 @@
 package net.ctracker.publicport;
 
+import java.util.Locale;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
@@ -20,13 +22,18 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 
 /**
  * How the public HTTP(S) port does its I/O ({@code ctracker.http.transport}). {@link #AUTO} takes
- * io_uring where the kernel (and a container's seccomp profile) allows it, else epoll, else NIO. io_uring and epoll give each event loop its own listening socket
- * ({@code SO_REUSEPORT}) with deferred accept; NIO has one acceptor thread that hands connections
- * to the loops. io_uring measured about 5% less CPU per one-request connection than epoll
- * (docs/performance.md).
+ * io_uring where the kernel (and a container's seccomp profile) allows it, else epoll, else NIO.
+ * io_uring and epoll give each event loop its own listening socket ({@code SO_REUSEPORT}) with
+ * deferred accept; NIO has one acceptor thread that hands connections to the loops. io_uring
+ * measured about 5% less CPU per one-request connection than epoll (docs/performance.md).
  */
 public enum HttpTransport {
     AUTO, IO_URING, EPOLL, NIO;
+
+    /** The value as {@code ctracker.http.transport} takes it and the logs show it: {@code io_uring}, {@code epoll}... */
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** The transport to use: this one, or for {@link #AUTO} the best available. */
     public HttpTransport resolve() {
@@ -49,7 +56,7 @@ public enum HttpTransport {
 
     private HttpTransport require(boolean available, Throwable cause) {
         if (!available) {
-            throw new IllegalStateException("ctracker.http.transport=" + name().toLowerCase()
+            throw new IllegalStateException("ctracker.http.transport=" + value()
                     + " is not available here: " + cause + " (auto picks what is)", cause);
         }
         return this;

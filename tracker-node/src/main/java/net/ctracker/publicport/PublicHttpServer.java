@@ -34,12 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per connection it does as little as it can (docs/performance.md has the profile): with io_uring
  * or epoll ({@link HttpTransport}) each event loop has its own listening socket on the port
- * ({@code SO_REUSEPORT}), so a connection
- * is accepted and served by one thread, with no hand-off or wake-up between threads; the pipeline
- * is an idle timer, Netty's request decoder and {@link AnnounceController}, which writes each
- * response as one buffer (no encoder, no header objects) and sets the pipeline up itself, with
- * named handlers (no initializer to add and remove, no generated names). Only processes of the same user can
- * join a {@code SO_REUSEPORT} group, as Linux enforces.
+ * ({@code SO_REUSEPORT}), so a connection is accepted and served by one thread, with no hand-off or
+ * wake-up between threads; the pipeline is an idle timer, Netty's request decoder and
+ * {@link AnnounceController}, which writes each response as one buffer (no encoder, no header
+ * objects) and sets the pipeline up itself, with named handlers (no initializer to add and remove,
+ * no generated names). Only processes of the same user can join a {@code SO_REUSEPORT} group, as
+ * Linux enforces.
  */
 public final class PublicHttpServer implements PublicPortServer {
 
@@ -54,11 +54,11 @@ public final class PublicHttpServer implements PublicPortServer {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
+
     private final Settings settings;
     private final TrackerService service;
     private final TlsFiles tls;
-    private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
-
     private final Function<HttpTransport, IoHandlerFactory> ioHandlers;
     private HttpTransport transport;
     private EventLoopGroup boss;
@@ -95,20 +95,24 @@ public final class PublicHttpServer implements PublicPortServer {
             }
             HttpTransport next = HttpTransport.AUTO.resolve(e, Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
             LOG.warn("public port {}: io_uring is offered but failed to start ({}); using {}", settings.port(), e.toString(),
-                    next.name().toLowerCase());
+                    next.value());
             start(next);
         }
     }
 
     private void start(HttpTransport chosen) throws InterruptedException {
-        transport = chosen;
-        IoHandlerFactory io = ioHandlers.apply(transport);
         try {
-            workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), io);
-        } catch (RuntimeException e) {
+            bind(chosen);
+        } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    private void bind(HttpTransport chosen) throws InterruptedException {
+        transport = chosen;
+        IoHandlerFactory io = ioHandlers.apply(transport);
+        workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), io);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxRequestLine())
                 .setMaxHeaderSize(settings.maxHeaderSize())
@@ -133,26 +137,21 @@ public final class PublicHttpServer implements PublicPortServer {
         // an IPv4 address gets an IPv4 socket where the transport can open one (epoll), not a
         // dual-stack one; either way the controller sees IPv4 peers as IPv4 (PeerAddresses.unmapped)
         boolean ipv4 = address.getAddress() instanceof Inet4Address && !address.getAddress().isAnyLocalAddress();
-        try {
-            if (transport.socketPerLoop()) {
-                // one listening socket per event loop (SO_REUSEPORT): the loop that accepts a
-                // connection serves it, so no connection is handed from thread to thread
-                InetSocketAddress group = new InetSocketAddress(address.getAddress(), ReusePortGuard.claim(address, false));
-                for (EventExecutor executor : workers) {
-                    EventLoop loop = (EventLoop) executor;
-                    ServerBootstrap bootstrap = new ServerBootstrap().group(loop, loop).childHandler(controller);
-                    transport.configure(bootstrap, ipv4);
-                    channels.add(bootstrap.bind(group).sync().channel());
-                }
-            } else {
-                boss = new MultiThreadIoEventLoopGroup(1, io);
-                ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).childHandler(controller);
+        if (transport.socketPerLoop()) {
+            // one listening socket per event loop (SO_REUSEPORT): the loop that accepts a
+            // connection serves it, so no connection is handed from thread to thread
+            InetSocketAddress group = new InetSocketAddress(address.getAddress(), ReusePortGuard.claim(address, false));
+            for (EventExecutor executor : workers) {
+                EventLoop loop = (EventLoop) executor;
+                ServerBootstrap bootstrap = new ServerBootstrap().group(loop, loop).childHandler(controller);
                 transport.configure(bootstrap, ipv4);
-                channels.add(bootstrap.bind(address).sync().channel());
+                channels.add(bootstrap.bind(group).sync().channel());
             }
-        } catch (InterruptedException | RuntimeException e) {
-            close();
-            throw e;
+        } else {
+            boss = new MultiThreadIoEventLoopGroup(1, io);
+            ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).childHandler(controller);
+            transport.configure(bootstrap, ipv4);
+            channels.add(bootstrap.bind(address).sync().channel());
         }
     }
 
@@ -163,7 +162,7 @@ public final class PublicHttpServer implements PublicPortServer {
 
     @Override
     public synchronized String io() {
-        return transport == null ? "" : transport.name().toLowerCase() + ", " + settings.workerThreads() + " event loops";
+        return transport == null ? "" : transport.value() + ", " + settings.workerThreads() + " event loops";
     }
 
     /** The port actually bound (useful when configured as 0). */
