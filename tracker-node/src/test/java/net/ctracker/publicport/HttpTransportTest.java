@@ -10,16 +10,10 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.SplittableRandom;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
-import net.ctracker.announce.AnnounceResponseWriter;
-import net.ctracker.announce.RequestObserver;
 import net.ctracker.announce.TrackerService;
-import net.ctracker.announce.TrustedNetworks;
-import net.ctracker.swarm.StoreLimits;
-import net.ctracker.swarm.SwarmStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,10 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HttpTransportTest {
 
-    private final TrackerService service = new TrackerService(
-            new SwarmStore(new StoreLimits(Duration.ofMinutes(1), 10, 10, 100), () -> 0L, new SplittableRandom(1)),
-            new TrackerService.Settings(new AnnounceResponseWriter.ReplySettings(60, 30, "t".getBytes(StandardCharsets.US_ASCII), null),
-                    50, 200, 64, false, TrustedNetworks.none()), RequestObserver.NONE, System::nanoTime);
+    private final TrackerService service = TestTrackers.small();
 
     private PublicHttpServer server(HttpTransport transport) {
         return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", 0, 2, 4096, 4096, Duration.ofSeconds(5), transport), service);

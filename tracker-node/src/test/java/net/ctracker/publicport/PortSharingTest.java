@@ -9,15 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
-import net.ctracker.announce.AnnounceResponseWriter;
-import net.ctracker.announce.RequestObserver;
 import net.ctracker.announce.TrackerService;
-import net.ctracker.announce.TrustedNetworks;
 import net.ctracker.announce.udp.ConnectionIds;
 import net.ctracker.announce.udp.UdpObserver;
 import net.ctracker.announce.udp.UdpTrackerProtocol;
-import net.ctracker.swarm.StoreLimits;
-import net.ctracker.swarm.SwarmStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,10 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class PortSharingTest {
 
-    private final TrackerService service = new TrackerService(
-            new SwarmStore(new StoreLimits(Duration.ofMinutes(1), 10, 10, 100), () -> 0L, new SplittableRandom(1)),
-            new TrackerService.Settings(new AnnounceResponseWriter.ReplySettings(60, 30, "t".getBytes(StandardCharsets.US_ASCII), null),
-                    50, 200, 64, false, TrustedNetworks.none()), RequestObserver.NONE, System::nanoTime);
+    private final TrackerService service = TestTrackers.small();
 
     private PublicHttpServer http(int port) {
         return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", port, 2, 4096, 4096, Duration.ofSeconds(5)), service);
