@@ -21,8 +21,9 @@ import net.ctracker.time.Clock;
  * <p>Invariants: every record expires one TTL after its last announce (selection skips expired
  * records at once, {@link #sweep()} frees them); swarm count, peers per swarm and peers in total are
  * capped, and a new record beyond a cap evicts the least recently announced (swarms: within their
- * stripe, by last announce to within {@link #TOUCH_TICKS} seconds; peers: the oldest of the swarm). Threat model: clients choose info_hash, peer_id and port
- * freely and may flood; the caps bound memory, and hash seeds are secret per process.
+ * stripe, by last announce to within {@link #TOUCH_TICKS} seconds; peers: the oldest of the swarm).
+ * Threat model: clients choose info_hash, peer_id and port freely and may flood; the caps bound
+ * memory, and hash seeds are secret per process.
  *
  * <p>Concurrency: swarms are spread over 64 stripes by info_hash, each with its own lock, held for
  * one announce's update and O(numwant) selection. Totals are kept in adders for metrics.
