@@ -39,6 +39,8 @@ import tools.jackson.databind.ObjectMapper;
 class LocalityClusterIntegrationTest {
 
     private static final String SECRET = "locality-cluster-test-secret";
+    /** The nodes' {@code ctracker.partial.cache-ttl}: short, so that a sample from before the swarm filled goes stale soon. */
+    private static final long CACHE_TTL_MS = 1000;
     private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
     private final List<String> internal = new ArrayList<>();
     private final List<Integer> publicPorts = new ArrayList<>();
@@ -61,6 +63,7 @@ class LocalityClusterIntegrationTest {
                     "--ctracker.trusted-proxies=127.0.0.0/8", "--ctracker.udp.port=0",
                     "--ctracker.overlay.ping-period=1s", "--ctracker.overlay.join-retry=500ms",
                     "--ctracker.locality.coordinate-period=1s", "--ctracker.partial.empty-cache-ttl=200ms",
+                    "--ctracker.partial.cache-ttl=" + CACHE_TTL_MS + "ms",
                     "--spring.main.banner-mode=off", seeds.nodeKeyArgument()));
             if (i > 0) {
                 args.add("--ctracker.bootstrap=" + internal.get(0));
@@ -99,24 +102,20 @@ class LocalityClusterIntegrationTest {
     void aNewcomerIsHandedPeersMostlyFromItsOwnRegionAndSomeFromElsewhere() throws Exception {
         for (int node = 0; node < 6; node += 2) {
             int region = node / 2;
-            // the node's first lookups found the swarm empty: once that answer is older than the
-            // empty-cache TTL, a newcomer refreshes it
+            // the node's cached sample of the rest of the swarm may date from while the 240 were
+            // announcing (a handful of peers, even none): once it is older than the cache TTL, a
+            // newcomer is answered from it and refreshes it in the background
             int n = node;
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                    assertThat(swarmAt(n).path("cache").path("ageMs").asLong()).isGreaterThan(200));
-            // twice: the second answer also carries the node's cached sample of the rest of the swarm
-            for (int round = 0; round < 2; round++) {
-                String ip = "100." + (64 + node) + ".0." + (1 + round);
-                regionOf.put(ip, region);
-                List<String> peers = announce(node, ip, 1000, 30);
-                assertThat(peers).hasSize(30);
-                long own = peers.stream().filter(p -> regionOf.get(p) == region).count();
-                assertThat(own).as("peers from region r%d among %s (seed %d)", region, peers, seed).isGreaterThanOrEqualTo(20);
-                if (round == 1) {
-                    assertThat(own).as("some from other regions: no islands (seed %d)", seed).isLessThan(30);
-                }
-                awaitCachedSample(node);
-            }
+                    assertThat(swarmAt(n).path("cache").path("ageMs").asLong()).isGreaterThan(CACHE_TTL_MS));
+            long announcedAt = System.nanoTime();
+            List<String> first = announce(node, newcomer(node, region, 1), 1000, 30);
+            assertOwnRegionFirst(first, region);
+            awaitSampleSince(node, announcedAt);
+            // the second newcomer's answer carries a random share of the whole swarm
+            List<String> peers = announce(node, newcomer(node, region, 2), 1000, 30);
+            long own = assertOwnRegionFirst(peers, region);
+            assertThat(own).as("some from other regions: no islands, among %s (seed %d)", peers, seed).isLessThan(30);
         }
         JsonNode locality = get(internal.get(0) + "/admin/api/locality");
         assertThat(locality.path("ranking").asBoolean()).isTrue();
@@ -131,14 +130,33 @@ class LocalityClusterIntegrationTest {
         return get(internal.get(node) + "/admin/api/swarm?info_hash=" + HexFormat.of().formatHex(infoHash));
     }
 
+    /** A newcomer at {@code node} (from the 100.64.0.0/10 block no other peer uses), labelled with its region. */
+    private String newcomer(int node, int region, int n) {
+        String ip = "100." + (64 + node) + ".0." + n;
+        regionOf.put(ip, region);
+        return ip;
+    }
+
+    /** Asserts a full answer, at least two thirds from the requester's region; returns how many were. */
+    private long assertOwnRegionFirst(List<String> peers, int region) {
+        assertThat(peers).hasSize(30);
+        long own = peers.stream().filter(p -> regionOf.get(p) == region).count();
+        assertThat(own).as("peers from region r%d among %s (seed %d)", region, peers, seed).isGreaterThanOrEqualTo(20);
+        return own;
+    }
+
     /**
-     * A newcomer answered from an empty older sample refreshes it in the background: wait until the
-     * node's cached sample of the rest of the swarm holds someone.
+     * Waits until the node's cached sample of the rest of the swarm was drawn after {@code sinceNanos}
+     * (the refresh a newcomer started) and holds someone: until then the node answers from the old one.
      */
-    private void awaitCachedSample(int node) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(swarmAt(node).path("cache").path("peers").asInt()).as("peers in node %d's cached sample", node)
-                        .isPositive());
+    private void awaitSampleSince(int node, long sinceNanos) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            JsonNode cache = swarmAt(node).path("cache");
+            // measured after the reply, so it bounds the age the node computed (2 ms for rounding)
+            long sinceMs = (System.nanoTime() - sinceNanos) / 1_000_000 + 2;
+            assertThat(cache.path("ageMs").asLong()).as("age of node %d's cached sample", node).isBetween(0L, sinceMs);
+            assertThat(cache.path("peers").asInt()).as("peers in node %d's cached sample", node).isPositive();
+        });
     }
 
     private List<String> announce(int node, String ip, long left, int numwant) throws Exception {
