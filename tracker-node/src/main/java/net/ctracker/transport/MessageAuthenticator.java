@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,6 +40,9 @@ public final class MessageAuthenticator {
     private final long windowMillis;
     private final int maxRemembered;
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
+    /** MACs this node signed at timestamps from {@link #signedFrom} on, with the timestamp: see {@link #sign}. */
+    private final Map<String, Long> signed = new HashMap<>();
+    private long signedFrom = Long.MIN_VALUE;
 
     public MessageAuthenticator(byte[] secret, Clock clock, Duration window, int maxRemembered) {
         if (secret.length < 16) {
@@ -50,9 +54,27 @@ public final class MessageAuthenticator {
         this.maxRemembered = maxRemembered;
     }
 
-    public Signature sign(byte[] body) {
+    /**
+     * Signs {@code body} with the current time. Two identical messages signed in the same
+     * millisecond (a node asking the same neighbour twice, as the farthest leaf on both sides) would
+     * carry the same MAC, and the receiver would refuse the second as a replay and warn about the
+     * secret; so a body already signed at that timestamp gets the next free millisecond instead.
+     * Only exact repeats move, so timestamps stay within a few milliseconds of the clock.
+     */
+    public synchronized Signature sign(byte[] body) {
         long now = clock.nowMillis();
-        return new Signature(now, HexFormat.of().formatHex(mac(now, body)));
+        if (now > signedFrom) {
+            // a timestamp below now is never handed out again: those MACs cannot repeat
+            signed.values().removeIf(t -> t < now);
+            signedFrom = now;
+        }
+        long timestamp = now;
+        String mac = HexFormat.of().formatHex(mac(timestamp, body));
+        while (signed.putIfAbsent(mac, timestamp) != null) {
+            timestamp++;
+            mac = HexFormat.of().formatHex(mac(timestamp, body));
+        }
+        return new Signature(timestamp, mac);
     }
 
     public Verdict verify(long timestampMillis, String macHex, byte[] body) {

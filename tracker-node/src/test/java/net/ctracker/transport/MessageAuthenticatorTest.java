@@ -25,6 +25,24 @@ class MessageAuthenticatorTest {
     }
 
     @Test
+    void theSameBodySentTwiceInOneMillisecondIsTwoMessages() {
+        MessageAuthenticator.Signature a = sender.sign(body);
+        MessageAuthenticator.Signature b = sender.sign(body);
+        MessageAuthenticator.Signature c = sender.sign(body);
+        assertThat(receiver.verify(a.timestampMillis(), a.mac(), body)).isEqualTo(MessageAuthenticator.Verdict.ACCEPTED);
+        assertThat(receiver.verify(b.timestampMillis(), b.mac(), body)).isEqualTo(MessageAuthenticator.Verdict.ACCEPTED);
+        assertThat(receiver.verify(c.timestampMillis(), c.mac(), body)).isEqualTo(MessageAuthenticator.Verdict.ACCEPTED);
+        assertThat(b.timestampMillis() - a.timestampMillis()).as("a repeat takes the next millisecond").isEqualTo(1);
+        // a different body in the same millisecond keeps the clock's time; a repeat a millisecond
+        // later does not collide with the one moved there
+        assertThat(sender.sign(new byte[] {7}).timestampMillis()).isEqualTo(now.get());
+        now.incrementAndGet();
+        MessageAuthenticator.Signature d = sender.sign(body);
+        assertThat(d.timestampMillis()).isEqualTo(now.get() + 2);
+        assertThat(receiver.verify(d.timestampMillis(), d.mac(), body)).isEqualTo(MessageAuthenticator.Verdict.ACCEPTED);
+    }
+
+    @Test
     void refusesATamperedBodyTimestampOrForeignSecret() {
         MessageAuthenticator.Signature s = sender.sign(body);
         assertThat(receiver.verify(s.timestampMillis(), s.mac(), new byte[] {1, 2, 3, 5}))
