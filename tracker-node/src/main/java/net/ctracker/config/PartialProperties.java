@@ -37,7 +37,8 @@ public record PartialProperties(
         Duration refreshPeriod,
         @DefaultValue("30s") Duration sweepPeriod,
         @DefaultValue("1s") Duration rebalanceDelay,
-        @DefaultValue("5m") Duration digestPeriod) {
+        @DefaultValue("5m") Duration digestPeriod,
+        @DefaultValue("1s") Duration replicateDelay) {
 
     private static final String P = "ctracker.partial.";
 
@@ -49,6 +50,7 @@ public record PartialProperties(
         PropertyChecks.atLeast(P + "max-pending-lookups", maxPendingLookups, 1);
         PropertyChecks.atLeast(P + "max-queued-changes", maxQueuedChanges, 1);
         notNegative(P + "publish-delay", publishDelay);
+        notNegative(P + "replicate-delay", replicateDelay);
         notNegative(P + "refresh-delay", refreshDelay);
         notNegative(P + "lookup-delay", lookupDelay);
         notNegative(P + "budget", budget);
@@ -78,6 +80,7 @@ public record PartialProperties(
         PartialConfig.Builder b = PartialConfig.builder(interval.toMillis())
                 .replicas(replicas)
                 .publishDelayMillis(publishDelay.toMillis())
+                .replicateDelayMillis(replicateDelay.toMillis())
                 .refreshDelayMillis(refreshDelay.toMillis())
                 .lookupDelayMillis(lookupDelay.toMillis())
                 .budgetMillis(budget.toMillis())

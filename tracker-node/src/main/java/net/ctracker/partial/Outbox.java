@@ -18,9 +18,9 @@ import net.ctracker.partial.TrackerMessage.Replicate;
 import net.ctracker.swarm.InfoHash;
 
 /**
- * Outgoing tracker messages, batched per destination: records (publishes to a next hop, deltas to a
- * replica) wait up to the publish delay, lookups and answers up to the lookup delay, so that what
- * goes the same way in that time shares one overlay message. A batch that reaches the payload limit
+ * Outgoing tracker messages, batched per destination: publishes to a next hop wait up to the
+ * publish delay, deltas to a replica up to the replicate delay, lookups and answers up to the
+ * lookup delay, so that what goes the same way in that time shares one overlay message. A batch that reaches the payload limit
  * is sent at once. Event loop only.
  */
 final class Outbox {
@@ -28,6 +28,7 @@ final class Outbox {
     private final OverlayAccess overlay;
     private final TrackerCounters counters;
     private final long publishDelayMillis;
+    private final long replicateDelayMillis;
     private final long lookupDelayMillis;
     private final BiConsumer<NodeHandle, Publish> publishFailed;
     private final BiConsumer<NodeHandle, Replicate> replicateFailed;
@@ -40,7 +41,8 @@ final class Outbox {
     private boolean slowFlushScheduled;
     private final Map<NodeHandle, Map<Origin, List<Query>>> queries = new LinkedHashMap<>();
     private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
-    private boolean recordFlushScheduled;
+    private boolean publishFlushScheduled;
+    private boolean deltaFlushScheduled;
     private boolean lookupFlushScheduled;
 
     /** Answers for one requester, with one origins table. */
@@ -66,12 +68,13 @@ final class Outbox {
      * @param publishFailed told of a publish that was not acknowledged, so its records can take another route
      * @param replicateFailed told of a list sent whole (HANDOFF, FULL) that was not acknowledged, so it is sent again
      */
-    Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long refreshDelayMillis,
-           long lookupDelayMillis, BiConsumer<NodeHandle, Publish> publishFailed,
+    Outbox(OverlayAccess overlay, TrackerCounters counters, long publishDelayMillis, long replicateDelayMillis,
+           long refreshDelayMillis, long lookupDelayMillis, BiConsumer<NodeHandle, Publish> publishFailed,
            BiConsumer<NodeHandle, Replicate> replicateFailed) {
         this.overlay = overlay;
         this.counters = counters;
         this.publishDelayMillis = publishDelayMillis;
+        this.replicateDelayMillis = replicateDelayMillis;
         this.refreshDelayMillis = refreshDelayMillis;
         this.lookupDelayMillis = lookupDelayMillis;
         this.publishFailed = publishFailed;
@@ -98,8 +101,10 @@ final class Outbox {
         b.add(infoHash, hops, downloaded, entry, origin);
         if (entry.refresh()) {
             scheduleSlowFlush();
+        } else if (publish) {
+            schedulePublishFlush();
         } else {
-            scheduleRecordFlush();
+            scheduleDeltaFlush();
         }
     }
 
@@ -206,16 +211,24 @@ final class Outbox {
 
     /** Sends everything waiting now. */
     void flushAll() {
-        flushRecords();
+        flushPublishes();
+        flushDeltas();
         drain(slowPublishes, true, null);
         drain(slowDeltas, false, null);
         flushLookups();
     }
 
-    private void scheduleRecordFlush() {
-        if (!recordFlushScheduled) {
-            recordFlushScheduled = true;
-            overlay.scheduler().schedule(publishDelayMillis, this::flushRecords);
+    private void schedulePublishFlush() {
+        if (!publishFlushScheduled) {
+            publishFlushScheduled = true;
+            overlay.scheduler().schedule(publishDelayMillis, this::flushPublishes);
+        }
+    }
+
+    private void scheduleDeltaFlush() {
+        if (!deltaFlushScheduled) {
+            deltaFlushScheduled = true;
+            overlay.scheduler().schedule(replicateDelayMillis, this::flushDeltas);
         }
     }
 
@@ -226,9 +239,13 @@ final class Outbox {
         }
     }
 
-    private void flushRecords() {
-        recordFlushScheduled = false;
+    private void flushPublishes() {
+        publishFlushScheduled = false;
         drain(publishes, true, slowPublishes);
+    }
+
+    private void flushDeltas() {
+        deltaFlushScheduled = false;
         drain(deltas, false, slowDeltas);
     }
 

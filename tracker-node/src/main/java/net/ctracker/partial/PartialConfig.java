@@ -7,6 +7,9 @@ package net.ctracker.partial;
  *
  * @param replicas          leaf-set neighbours that keep a copy of each full list besides its root
  * @param publishDelayMillis changes wait this long to be batched and coalesced per next hop
+ * @param replicateDelayMillis a root's changes wait this long to share one message per replica (the replicas only
+ *                          answer lookups that pass them, and take over when the root fails; the origins' rebalance
+ *                          restores what a failed root had not passed on yet)
  * @param refreshDelayMillis refreshes (re-announces that changed nothing) wait up to this long, and ride along with
  *                          the next batch to the same node
  * @param lookupDelayMillis lookups and answers wait this long to share a message per next hop
@@ -33,6 +36,7 @@ package net.ctracker.partial;
 public record PartialConfig(
         int replicas,
         long publishDelayMillis,
+        long replicateDelayMillis,
         long refreshDelayMillis,
         long lookupDelayMillis,
         long budgetMillis,
@@ -54,7 +58,8 @@ public record PartialConfig(
 
     public PartialConfig {
         require(replicas >= 0 && replicas <= 8, "replicas must be 0..8");
-        require(publishDelayMillis >= 0 && refreshDelayMillis >= 0 && lookupDelayMillis >= 0, "delays must be >= 0");
+        require(publishDelayMillis >= 0 && replicateDelayMillis >= 0 && refreshDelayMillis >= 0 && lookupDelayMillis >= 0,
+                "delays must be >= 0");
         require(budgetMillis >= 0, "budget must be >= 0");
         require(cacheTtlMillis > 0 && staleTtlMillis >= cacheTtlMillis, "need 0 < cache TTL <= stale TTL");
         require(emptyCacheTtlMillis > 0 && emptyCacheTtlMillis <= cacheTtlMillis, "need 0 < empty-cache TTL <= cache TTL");
@@ -92,6 +97,7 @@ public record PartialConfig(
         Builder b = new Builder();
         b.replicas = replicas;
         b.publishDelayMillis = publishDelayMillis;
+        b.replicateDelayMillis = replicateDelayMillis;
         b.refreshDelayMillis = refreshDelayMillis;
         b.lookupDelayMillis = lookupDelayMillis;
         b.budgetMillis = budgetMillis;
@@ -117,6 +123,7 @@ public record PartialConfig(
     public static final class Builder {
         private int replicas = 3;
         private long publishDelayMillis = 100;
+        private long replicateDelayMillis = 1_000;
         private long refreshDelayMillis = 450_000;
         private long lookupDelayMillis = 5;
         private long budgetMillis = 100;
@@ -138,6 +145,7 @@ public record PartialConfig(
 
         public Builder replicas(int v) { replicas = v; return this; }
         public Builder publishDelayMillis(long v) { publishDelayMillis = v; return this; }
+        public Builder replicateDelayMillis(long v) { replicateDelayMillis = v; return this; }
         public Builder refreshDelayMillis(long v) { refreshDelayMillis = v; return this; }
         public Builder lookupDelayMillis(long v) { lookupDelayMillis = v; return this; }
         public Builder budgetMillis(long v) { budgetMillis = v; return this; }
@@ -158,7 +166,7 @@ public record PartialConfig(
         public Builder randomShare(double v) { randomShare = v; return this; }
 
         public PartialConfig build() {
-            return new PartialConfig(replicas, publishDelayMillis, refreshDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
+            return new PartialConfig(replicas, publishDelayMillis, replicateDelayMillis, refreshDelayMillis, lookupDelayMillis, budgetMillis, cacheTtlMillis,
                     emptyCacheTtlMillis, staleTtlMillis, lookupTimeoutMillis, cachePeers, pathPeers, maxCacheSwarms, maxPendingLookups,
                     maxQueuedChanges, refreshPeriodMillis, sweepPeriodMillis, rebalanceDelayMillis, digestPeriodMillis,
                     maxHops, randomShare);

@@ -111,8 +111,9 @@ public final class PartialTracker implements Application {
                 local::peerCount, random);
         Publisher[] p = new Publisher[1];
         Replicas[] r = new Replicas[1];
-        Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.refreshDelayMillis(),
-                config.lookupDelayMillis(), (to, m) -> p[0].publishFailed(to, m), (to, m) -> r[0].replicateFailed(to, m));
+        Outbox outbox = new Outbox(overlay, counters, config.publishDelayMillis(), config.replicateDelayMillis(),
+                config.refreshDelayMillis(), config.lookupDelayMillis(), (to, m) -> p[0].publishFailed(to, m),
+                (to, m) -> r[0].replicateFailed(to, m));
         this.ctx = new TrackerContext(overlay, held, outbox, counters, config, coordinate);
         this.publisher = new Publisher(ctx, local);
         p[0] = publisher;

@@ -33,6 +33,7 @@ class SettingsValidationTest {
             "ctracker.partial.replicas=9                | ctracker.partial.replicas must be between 0 and 8",
             "ctracker.partial.stale-ttl=1s              | ctracker.partial.stale-ttl must be at least ctracker.partial.cache-ttl",
             "ctracker.partial.budget=-1ms               | ctracker.partial.budget must not be negative",
+            "ctracker.partial.replicate-delay=-1s       | ctracker.partial.replicate-delay must not be negative",
             "ctracker.locality.random-share=1.5         | ctracker.locality.random-share must be between 0 and 1",
             "ctracker.locality.dimensions=0             | ctracker.locality.dimensions must be between 1 and 8",
             "ctracker.locality.alto-cost-map=/tmp/x.json | ctracker.locality.alto-cost-map needs ctracker.locality.alto-network-map",

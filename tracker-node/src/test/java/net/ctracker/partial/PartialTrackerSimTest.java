@@ -180,6 +180,39 @@ class PartialTrackerSimTest {
     }
 
     @Test
+    void aRootPassesItsChangesToEachReplicaInOneMessagePerReplicateDelay() {
+        SimCluster c = longLived(13, 5);
+        List<SimHost> live = c.live();
+        InfoHash h = SimCluster.hash(91);
+        SimHost root = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+        List<SimHost> others = live.stream().filter(n -> n != root).toList();
+        long delay = c.config.replicateDelayMillis();
+        assertThat(delay).as("the default").isEqualTo(1_000);
+        long before = replicatesSent(c, root);
+        // five new peers within half the replicate delay, announced at nodes other than the root
+        for (int p = 0; p < 5; p++) {
+            c.announce(others.get(p % others.size()), h, SimCluster.ip(500 + p), 6881, SimCluster.peerId(500 + p), 1000,
+                    AnnounceEvent.STARTED, 10);
+            c.run(delay / 10);
+        }
+        c.run(delay / 5);
+        assertThat(c.node(root).tracker.heldForTest(h).size()).as("at the root within the publish delays").isEqualTo(5);
+        assertThat(replicatesSent(c, root) - before).as("replica messages before the replicate delay ran out").isZero();
+        c.run(2 * delay);
+        assertThat(replicatesSent(c, root) - before).as("one message per replica for the five changes")
+                .isEqualTo(c.config.replicas());
+        long replicasHolding = others.stream()
+                .filter(n -> c.node(n).tracker.heldForTest(h) != null && c.node(n).tracker.heldForTest(h).full
+                        && c.node(n).tracker.heldForTest(h).size() == 5)
+                .count();
+        assertThat(replicasHolding).as("replicas holding all five").isEqualTo(c.config.replicas());
+    }
+
+    private static long replicatesSent(SimCluster c, SimHost n) {
+        return c.node(n).counters.snapshot().sent().getOrDefault(TrackerMessage.Kind.REPLICATE, 0L);
+    }
+
+    @Test
     void aNodeLeftAloneForgetsItsCopiesAndHandsOnOnlyWhatItsStoreHolds() {
         SimCluster c = longLived(21, 2);
         SimHost left = c.live().get(0);
