@@ -31,7 +31,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Produces the figures of {@code docs/distributed.md}. Off by default (minutes of simulation):
  * <pre>
  * ./mvnw -q -pl tracker-node test -Dtest=PartialTrackerFigures -Dsim.figures=true \
- *     [-Dsim.figures.sections=steady,spread,latency] [-Dsim.seed=N]
+ *     [-Dsim.figures.sections=steady,spread,latency] [-Dsim.seed=N] [-Dsim.figures.warmup=2 -Dsim.figures.measure=2]
  * </pre>
  * The report goes to stdout and to {@code target/distributed-figures.md}.
  *
@@ -46,6 +46,9 @@ public class PartialTrackerFigures {
     static final long HALF_HOUR = 30 * 60_000;
     private final StringBuilder out = new StringBuilder();
     private final long seed = Long.getLong("sim.seed", 20_260_101L);
+    /** Intervals of warm-up before the steady state is measured, and intervals measured. */
+    private final int warmup = Integer.getInteger("sim.figures.warmup", 2);
+    private final int measure = Integer.getInteger("sim.figures.measure", 2);
     private final Set<String> sections = Set.of(System.getProperty("sim.figures.sections", "steady,spread,latency").split(","));
 
     private void line(String format, Object... args) {
@@ -192,14 +195,14 @@ public class PartialTrackerFigures {
             w.spawn(interval, churn);
         }
         long t0 = System.nanoTime();
-        c.run(2 * interval); // everyone started, one full round of re-announces
+        c.run(warmup * interval); // everyone started, one full round of re-announces
         long m0 = trackerMessages(c);
         long coords0 = coordinateMessages(c);
         Map<TrackerMessage.Kind, Long> k0 = byKind(c);
         long[] recv0 = received(c);
         Map<TrackerCounters.Lookup, Long> l0 = lookups(c);
         w.counting = true;
-        c.run(2 * interval);
+        c.run(measure * interval);
         long m1 = trackerMessages(c);
         Map<TrackerMessage.Kind, Long> k1 = byKind(c);
         long[] recv1 = received(c);
@@ -211,20 +214,20 @@ public class PartialTrackerFigures {
                 kinds.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT), (double) d / w.announces));
             }
         });
-        line("- steady state over 2 intervals: %,d announces, %,d tracker messages: **%.3f messages per announce** (by kind:%s)",
-                w.announces, m1 - m0, perAnnounce, kinds);
+        line("- steady state over %d intervals: %,d announces, %,d tracker messages: **%.3f messages per announce** (by kind:%s)",
+                measure, w.announces, m1 - m0, perAnnounce, kinds);
         long[] handled = new long[recv1.length];
         for (int i = 0; i < handled.length; i++) {
             handled[i] = recv1[i] - recv0[i];
         }
         line("- tracker messages handled per node: %s", spread(handled));
         line("- coordinate swaps (not counted above; they run per time, like the overlay's maintenance): %.2f messages per node per minute",
-                (coordinateMessages(c) - coords0) / (double) nodes / (2.0 * interval / 60_000));
+                (coordinateMessages(c) - coords0) / (double) nodes / ((double) measure * interval / 60_000));
         StringBuilder how = new StringBuilder();
         lookups(c).forEach((k, v) -> how.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT),
                 (double) (v - l0.getOrDefault(k, 0L)) / w.announces)));
         line("- how announces got the cluster's peers (share of announces):%s", how);
-        line("  (simulated %.0f s of virtual time in %.1f s)", 4.0 * interval / 1000, (System.nanoTime() - t0) / 1e9);
+        line("  (simulated %.0f s of virtual time in %.1f s)", (double) (warmup + measure) * interval / 1000, (System.nanoTime() - t0) / 1e9);
         if (sections.contains("spread")) {
             dhtBaseline(nodes, peers, swarms, churn, interval);
         }
