@@ -107,9 +107,7 @@ public class OverlayLifecycle implements SmartLifecycle {
             return;
         }
         // leave runs on the loop; wait (bounded) until it has sent its goodbyes and they are answered
-        node.leave();
-        CompletableFuture<Void> left = new CompletableFuture<>();
-        scheduler.execute(() -> left.complete(null));
+        CompletableFuture<Void> left = node.leave();
         try {
             left.get(LEAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

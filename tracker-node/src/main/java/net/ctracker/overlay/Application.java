@@ -31,4 +31,11 @@ public interface Application {
     /** A node entered ({@code joined}) or left this node's leaf set. */
     default void update(NodeHandle node, boolean joined) {
     }
+
+    /**
+     * This node is leaving politely: its goodbyes go out right after this returns, and it then
+     * stops. What the application still has queued for other nodes should be sent now.
+     */
+    default void leaving() {
+    }
 }

@@ -39,6 +39,13 @@ final class Applications {
         }
     }
 
+    /** Tells every application that this node is about to leave. */
+    void leaving() {
+        for (Application app : byType.values()) {
+            app.leaving();
+        }
+    }
+
     /** Tells every application that {@code node} entered ({@code joined}) or left the leaf set. */
     void leafSetChanged(NodeHandle node, boolean joined) {
         for (Application app : byType.values()) {

@@ -269,17 +269,31 @@ public final class OverlayNode {
         return future;
     }
 
-    /** Leaves the overlay politely: tells every neighbour, then stops. */
-    public void leave() {
+    /**
+     * Leaves the overlay politely: the applications send what they still have queued, then every
+     * neighbour is told, then the node stops. The future completes on the event loop once the
+     * goodbyes are handed to the transport (at once if the node had stopped already).
+     */
+    public CompletableFuture<Void> leave() {
+        CompletableFuture<Void> left = new CompletableFuture<>();
         ctx.post(() -> {
             if (ctx.stopped()) {
+                left.complete(null);
                 return;
             }
-            for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
-                sender.postUntracked(n.handle(), new Update(false));
-            }
-            stop();
+            applications.leaving();
+            // what the applications sent was posted to this loop: the goodbyes and the stop go after it
+            ctx.post(() -> {
+                if (!ctx.stopped()) {
+                    for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
+                        sender.postUntracked(n.handle(), new Update(false));
+                    }
+                    stop();
+                }
+                left.complete(null);
+            });
         });
+        return left;
     }
 
     /** Stops without telling anyone (like a crash, but releasing timers). */

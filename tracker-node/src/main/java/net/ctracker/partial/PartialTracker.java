@@ -350,6 +350,18 @@ public final class PartialTracker implements Application {
         }
     }
 
+    /**
+     * Leaving politely: the changes still queued and every batch waiting in the outbox go now, before
+     * the goodbyes (a root's last deltas reach the replica that takes over from it).
+     */
+    @Override
+    public void leaving() {
+        if (!stopped) {
+            publisher.drain();
+            ctx.outbox.flushAll();
+        }
+    }
+
     @Override
     public void direct(NodeHandle from, Direct message) {
         if (stopped) {

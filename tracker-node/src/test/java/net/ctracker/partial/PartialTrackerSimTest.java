@@ -208,6 +208,33 @@ class PartialTrackerSimTest {
         assertThat(replicasHolding).as("replicas holding all five").isEqualTo(c.config.replicas());
     }
 
+    @Test
+    void aRootThatLeavesPolitelyPassesOnTheChangesItHadQueued() {
+        SimCluster c = longLived(17, 5);
+        List<SimHost> live = c.live();
+        InfoHash h = SimCluster.hash(93);
+        SimHost root = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+        List<SimHost> others = live.stream().filter(n -> n != root).toList();
+        for (int p = 0; p < 3; p++) {
+            c.announce(others.get(p), h, SimCluster.ip(700 + p), 6881, SimCluster.peerId(700 + p), 1000,
+                    AnnounceEvent.STARTED, 10);
+        }
+        c.run(2 * c.config.replicateDelayMillis());
+        // a fourth peer reaches the root; the root leaves before its replicate delay runs out
+        c.announce(others.get(3), h, SimCluster.ip(703), 6881, SimCluster.peerId(703), 1000, AnnounceEvent.STARTED, 10);
+        c.run(c.config.replicateDelayMillis() / 2);
+        assertThat(c.node(root).tracker.heldForTest(h).size()).isEqualTo(4);
+        root.node().leave();
+        c.run(10 * c.config.rebalanceDelayMillis());
+        SimHost newRoot = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+        assertThat(newRoot).isNotEqualTo(root);
+        assertThat(c.node(newRoot).tracker.heldForTest(h).size()).as("peers at the new root").isEqualTo(4);
+        SimCluster.Reply reply = c.announce(others.get(0), h, SimCluster.ip(800), 6881, SimCluster.peerId(800), 1000,
+                AnnounceEvent.STARTED, 10);
+        c.run(2_000);
+        assertThat(reply.incomplete).as("the swarm's count after the root left").isEqualTo(5);
+    }
+
     private static long replicatesSent(SimCluster c, SimHost n) {
         return c.node(n).counters.snapshot().sent().getOrDefault(TrackerMessage.Kind.REPLICATE, 0L);
     }
