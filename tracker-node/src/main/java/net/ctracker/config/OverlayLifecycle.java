@@ -106,7 +106,8 @@ public class OverlayLifecycle implements SmartLifecycle {
         if (node == null || scheduler == null) {
             return;
         }
-        // leave runs on the loop; wait (bounded) until it has sent its goodbyes and they are answered
+        // leave runs on the loop; wait (bounded) until it has handed its goodbyes to the transport,
+        // then (drain, bounded) until what was sent is answered
         CompletableFuture<Void> left = node.leave();
         try {
             left.get(LEAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);

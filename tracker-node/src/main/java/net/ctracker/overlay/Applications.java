@@ -39,10 +39,20 @@ final class Applications {
         }
     }
 
-    /** Tells every application that this node is about to leave. */
+    /** Tells every application that this node is about to leave; one that fails does not keep the others from it. */
     void leaving() {
+        RuntimeException first = null;
         for (Application app : byType.values()) {
-            app.leaving();
+            try {
+                app.leaving();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

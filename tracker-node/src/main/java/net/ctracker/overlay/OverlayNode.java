@@ -67,6 +67,8 @@ public final class OverlayNode {
     private final NodeContext ctx;
     private final Scheduler scheduler;
     private final Applications applications = new Applications();
+    /** Set by {@link #leave}: inbound messages are refused from then on. */
+    private volatile boolean leaving;
     private final Neighbourhood neighbourhood;
     private final Sender sender;
     private final FailureDetector failures;
@@ -200,13 +202,13 @@ public final class OverlayNode {
 
     /**
      * Inbound message from the transport. Returns at once; the message is handled on the event loop.
-     * Returns false once the node has left or shut down: the transport must then not acknowledge the
+     * Returns false once the node is leaving, has left or shut down: the transport must then not acknowledge the
      * message (an acknowledgement is proof of life to the sender).
      */
     public boolean receive(NodeHandle from, Message message) {
         Objects.requireNonNull(from);
         Objects.requireNonNull(message);
-        if (ctx.stopped()) {
+        if (ctx.stopped() || leaving) {
             return false;
         }
         ctx.post(() -> dispatch(from, message));
@@ -270,28 +272,36 @@ public final class OverlayNode {
     }
 
     /**
-     * Leaves the overlay politely: the applications send what they still have queued, then every
-     * neighbour is told, then the node stops. The future completes on the event loop once the
-     * goodbyes are handed to the transport (at once if the node had stopped already).
+     * Leaves the overlay politely: from now on messages are refused (what they would queue could not
+     * go out any more, and their senders try another route), the applications send what they still
+     * have queued, then every neighbour is told, then the node stops. The future completes on the
+     * event loop once the goodbyes are handed to the transport; at once if the node had stopped.
      */
     public CompletableFuture<Void> leave() {
+        if (ctx.stopped()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        leaving = true;
         CompletableFuture<Void> left = new CompletableFuture<>();
         ctx.post(() -> {
             if (ctx.stopped()) {
                 left.complete(null);
                 return;
             }
-            applications.leaving();
-            // what the applications sent was posted to this loop: the goodbyes and the stop go after it
-            ctx.post(() -> {
-                if (!ctx.stopped()) {
-                    for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
-                        sender.postUntracked(n.handle(), new Update(false));
+            try {
+                applications.leaving();
+            } finally {
+                // what the applications sent was posted to this loop: the goodbyes and the stop go after it
+                ctx.post(() -> {
+                    if (!ctx.stopped()) {
+                        for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
+                            sender.postUntracked(n.handle(), new Update(false));
+                        }
+                        stop();
                     }
-                    stop();
-                }
-                left.complete(null);
-            });
+                    left.complete(null);
+                });
+            }
         });
         return left;
     }

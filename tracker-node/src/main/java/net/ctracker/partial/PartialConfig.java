@@ -8,8 +8,8 @@ package net.ctracker.partial;
  * @param replicas          leaf-set neighbours that keep a copy of each full list besides its root
  * @param publishDelayMillis changes wait this long to be batched and coalesced per next hop
  * @param replicateDelayMillis a root's changes wait this long to share one message per replica (the replicas only
- *                          answer lookups that pass them, and take over when the root fails; the origins' rebalance
- *                          restores what a failed root had not passed on yet)
+ *                          answer lookups that pass them, and take over when the root fails; of what a failed root
+ *                          had not passed on, new peers come back with their origins' next refresh)
  * @param refreshDelayMillis refreshes (re-announces that changed nothing) wait up to this long, and ride along with
  *                          the next batch to the same node
  * @param lookupDelayMillis lookups and answers wait this long to share a message per next hop

@@ -40,7 +40,7 @@ public final class MessageAuthenticator {
     private final long windowMillis;
     private final int maxRemembered;
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
-    /** MACs this node signed at timestamps from {@link #signedFrom} on, with the timestamp: see {@link #sign}. */
+    /** MACs this node signed at timestamps from about {@link #signedFrom} on, with the timestamp: see {@link #sign}. */
     private final Map<String, Long> signed = new HashMap<>();
     private long signedFrom = Long.MIN_VALUE;
 
@@ -63,8 +63,9 @@ public final class MessageAuthenticator {
      */
     public synchronized Signature sign(byte[] body) {
         long now = clock.nowMillis();
-        if (now > signedFrom) {
-            // a timestamp below now is never handed out again: those MACs cannot repeat
+        if (now != signedFrom) {
+            // a timestamp below now is never handed out again: those MACs cannot repeat (after the
+            // clock steps back, only the few signed at the later times before the step stay)
             signed.values().removeIf(t -> t < now);
             signedFrom = now;
         }

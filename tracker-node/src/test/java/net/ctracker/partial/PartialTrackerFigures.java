@@ -49,6 +49,12 @@ public class PartialTrackerFigures {
     /** Intervals of warm-up before the steady state is measured, and intervals measured. */
     private final int warmup = Integer.getInteger("sim.figures.warmup", 2);
     private final int measure = Integer.getInteger("sim.figures.measure", 2);
+
+    {
+        if (warmup < 1 || measure < 1) {
+            throw new IllegalArgumentException("sim.figures.warmup and sim.figures.measure must be at least 1");
+        }
+    }
     private final Set<String> sections = Set.of(System.getProperty("sim.figures.sections", "steady,spread,latency").split(","));
 
     private void line(String format, Object... args) {
@@ -195,7 +201,7 @@ public class PartialTrackerFigures {
             w.spawn(interval, churn);
         }
         long t0 = System.nanoTime();
-        c.run(warmup * interval); // everyone started, one full round of re-announces
+        c.run(warmup * interval); // everyone started (within the first interval), then re-announcing
         long m0 = trackerMessages(c);
         long coords0 = coordinateMessages(c);
         Map<TrackerMessage.Kind, Long> k0 = byKind(c);
@@ -306,12 +312,12 @@ public class PartialTrackerFigures {
             double life = -Math.log(1 - random.nextDouble()) * interval / churn;
             dhtAnnounce(c, home, start, swarm, start + (long) life, announces, counting, interval);
         }
-        c.run(2 * interval);
+        c.run(warmup * interval);
         long before = handled.values().stream().mapToLong(a -> a[0]).sum();
         Map<SimHost, Long> base = new HashMap<>();
         handled.forEach((h, a) -> base.put(h, a[0]));
         counting[0] = true;
-        c.run(2 * interval);
+        c.run(measure * interval);
         long[] per = new long[handled.size()];
         int i = 0;
         for (Map.Entry<SimHost, long[]> e : handled.entrySet()) {
