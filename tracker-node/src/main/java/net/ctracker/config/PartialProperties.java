@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param emptyCacheTtl unset: 2s, or the cache TTL if that is shorter
  * @param staleTtl      unset: two announce intervals (the peer TTL)
  * @param refreshPeriod unset: one announce interval
+ * @param refreshDelay  unset: a quarter of the refresh period
  */
 @Validated
 @ConfigurationProperties("ctracker.partial")
@@ -22,7 +23,7 @@ public record PartialProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("3") int replicas,
         @DefaultValue("100ms") Duration publishDelay,
-        @DefaultValue("60s") Duration refreshDelay,
+        Duration refreshDelay,
         @DefaultValue("5ms") Duration lookupDelay,
         @DefaultValue("100ms") Duration budget,
         @DefaultValue("30s") Duration cacheTtl,
@@ -51,7 +52,9 @@ public record PartialProperties(
         PropertyChecks.atLeast(P + "max-queued-changes", maxQueuedChanges, 1);
         notNegative(P + "publish-delay", publishDelay);
         notNegative(P + "replicate-delay", replicateDelay);
-        notNegative(P + "refresh-delay", refreshDelay);
+        if (refreshDelay != null) {
+            notNegative(P + "refresh-delay", refreshDelay);
+        }
         notNegative(P + "lookup-delay", lookupDelay);
         notNegative(P + "budget", budget);
         notNegative(P + "rebalance-delay", rebalanceDelay);
@@ -81,7 +84,6 @@ public record PartialProperties(
                 .replicas(replicas)
                 .publishDelayMillis(publishDelay.toMillis())
                 .replicateDelayMillis(replicateDelay.toMillis())
-                .refreshDelayMillis(refreshDelay.toMillis())
                 .lookupDelayMillis(lookupDelay.toMillis())
                 .budgetMillis(budget.toMillis())
                 .cacheTtlMillis(cacheTtl.toMillis())
@@ -100,6 +102,8 @@ public record PartialProperties(
         if (refreshPeriod != null) {
             b.refreshPeriodMillis(refreshPeriod.toMillis());
         }
+        b.refreshDelayMillis(refreshDelay != null ? refreshDelay.toMillis()
+                : (refreshPeriod != null ? refreshPeriod.toMillis() : Math.max(1_000, interval.toMillis())) / 4);
         return b.build();
     }
 }
