@@ -126,4 +126,14 @@ public class OverlayLifecycle implements SmartLifecycle {
     public boolean isRunning() {
         return running;
     }
+
+    /**
+     * One below the public ports' (which are {@link #DEFAULT_PHASE}): on shutdown they stop taking
+     * announces first, then the node leaves, sending the changes those announces queued; the
+     * internal web server (Spring Boot's phases, far lower) stops after both.
+     */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 1;
+    }
 }
