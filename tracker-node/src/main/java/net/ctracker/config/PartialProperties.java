@@ -102,8 +102,11 @@ public record PartialProperties(
         if (refreshPeriod != null) {
             b.refreshPeriodMillis(refreshPeriod.toMillis());
         }
-        b.refreshDelayMillis(refreshDelay != null ? refreshDelay.toMillis()
-                : (refreshPeriod != null ? refreshPeriod.toMillis() : Math.max(1_000, interval.toMillis())) / 4);
+        if (refreshDelay != null) {
+            b.refreshDelayMillis(refreshDelay.toMillis());
+        } else if (refreshPeriod != null) {
+            b.refreshDelayMillis(PartialConfig.defaultRefreshDelayMillis(refreshPeriod.toMillis()));
+        }
         return b.build();
     }
 }

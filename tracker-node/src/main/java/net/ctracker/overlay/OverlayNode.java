@@ -69,6 +69,7 @@ public final class OverlayNode {
     private final Applications applications = new Applications();
     /** Set by {@link #leave}: inbound messages are refused from then on. */
     private volatile boolean leaving;
+    private final Object leaveLock = new Object();
     private final Neighbourhood neighbourhood;
     private final Sender sender;
     private final FailureDetector failures;
@@ -208,10 +209,14 @@ public final class OverlayNode {
     public boolean receive(NodeHandle from, Message message) {
         Objects.requireNonNull(from);
         Objects.requireNonNull(message);
-        if (ctx.stopped() || leaving) {
-            return false;
+        synchronized (leaveLock) {
+            // under the lock that leave() sets the flag under: a message accepted here is posted
+            // before leave's first task, so what it queues is sent with the rest
+            if (ctx.stopped() || leaving) {
+                return false;
+            }
+            ctx.post(() -> dispatch(from, message));
         }
-        ctx.post(() -> dispatch(from, message));
         return true;
     }
 
@@ -281,29 +286,34 @@ public final class OverlayNode {
         if (ctx.stopped()) {
             return CompletableFuture.completedFuture(null);
         }
-        leaving = true;
         CompletableFuture<Void> left = new CompletableFuture<>();
-        ctx.post(() -> {
-            if (ctx.stopped()) {
-                left.complete(null);
-                return;
-            }
-            try {
-                applications.leaving();
-            } finally {
-                // what the applications sent was posted to this loop: the goodbyes and the stop go after it
-                ctx.post(() -> {
-                    if (!ctx.stopped()) {
-                        for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
-                            sender.postUntracked(n.handle(), new Update(false));
-                        }
-                        stop();
-                    }
-                    left.complete(null);
-                });
-            }
-        });
+        synchronized (leaveLock) {
+            leaving = true;
+            ctx.post(() -> leaveNow(left));
+        }
         return left;
+    }
+
+    /** Leave's work on the loop: the applications' last sends, then (in a later task) the goodbyes and the stop. */
+    private void leaveNow(CompletableFuture<Void> left) {
+        if (ctx.stopped()) {
+            left.complete(null);
+            return;
+        }
+        try {
+            applications.leaving();
+        } finally {
+            // what the applications sent was posted to this loop: the goodbyes and the stop go after it
+            ctx.post(() -> {
+                if (!ctx.stopped()) {
+                    for (Neighbour n : new ArrayList<>(neighbourhood.all())) {
+                        sender.postUntracked(n.handle(), new Update(false));
+                    }
+                    stop();
+                }
+                left.complete(null);
+            });
+        }
     }
 
     /** Stops without telling anyone (like a crash, but releasing timers). */

@@ -89,8 +89,19 @@ public record PartialConfig(
         Builder b = new Builder();
         b.staleTtlMillis = Math.max(b.cacheTtlMillis, 2 * intervalMillis);
         b.refreshPeriodMillis = Math.max(1_000, intervalMillis);
-        b.refreshDelayMillis = b.refreshPeriodMillis / 4;
+        b.refreshDelayMillis = defaultRefreshDelayMillis(b.refreshPeriodMillis);
         return b;
+    }
+
+    /**
+     * The refresh delay when none is set: a quarter of the refresh period. A refresh waits up to
+     * this at the origin, at every hop and at the root on its way to the replicas, and has about one
+     * interval before the copy it renews expires: four waits fit, a route of up to three hops. Longer
+     * routes (clusters of thousands of nodes) need a shorter delay; a minute fits 29 hops but cost
+     * 1.96 messages per announce against 1.40 in the 200-node simulation.
+     */
+    public static long defaultRefreshDelayMillis(long refreshPeriodMillis) {
+        return refreshPeriodMillis / 4;
     }
 
     public Builder toBuilder() {

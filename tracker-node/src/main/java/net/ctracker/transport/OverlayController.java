@@ -79,7 +79,7 @@ public class OverlayController {
         }
         if (!node.receive(envelope)) {
             // not acknowledged: to the sender an acknowledgement is proof that this node is alive
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "this node has left the overlay");
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "this node is leaving or has left the overlay");
         }
         return ResponseEntity.noContent().build();
     }
