@@ -182,10 +182,9 @@ class PartialTrackerSimTest {
     @Test
     void aRootPassesItsChangesToEachReplicaInOneMessagePerReplicateDelay() {
         SimCluster c = longLived(13, 5);
-        List<SimHost> live = c.live();
         InfoHash h = SimCluster.hash(91);
-        SimHost root = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
-        List<SimHost> others = live.stream().filter(n -> n != root).toList();
+        SimHost root = rootOf(c, h);
+        List<SimHost> others = othersThan(c, root);
         long delay = c.config.replicateDelayMillis();
         assertThat(delay).as("the default").isEqualTo(1_000);
         long before = replicatesSent(c, root);
@@ -211,10 +210,9 @@ class PartialTrackerSimTest {
     @Test
     void aRootThatLeavesPolitelyPassesOnTheChangesItHadQueued() {
         SimCluster c = longLived(17, 5);
-        List<SimHost> live = c.live();
         InfoHash h = SimCluster.hash(93);
-        SimHost root = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
-        List<SimHost> others = live.stream().filter(n -> n != root).toList();
+        SimHost root = rootOf(c, h);
+        List<SimHost> others = othersThan(c, root);
         for (int p = 0; p < 3; p++) {
             c.announce(others.get(p), h, SimCluster.ip(700 + p), 6881, SimCluster.peerId(700 + p), 1000,
                     AnnounceEvent.STARTED, 10);
@@ -226,13 +224,22 @@ class PartialTrackerSimTest {
         assertThat(c.node(root).tracker.heldForTest(h).size()).isEqualTo(4);
         root.node().leave();
         c.run(10 * c.config.rebalanceDelayMillis());
-        SimHost newRoot = c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+        SimHost newRoot = rootOf(c, h);
         assertThat(newRoot).isNotEqualTo(root);
         assertThat(c.node(newRoot).tracker.heldForTest(h).size()).as("peers at the new root").isEqualTo(4);
         SimCluster.Reply reply = c.announce(others.get(0), h, SimCluster.ip(800), 6881, SimCluster.peerId(800), 1000,
                 AnnounceEvent.STARTED, 10);
         c.run(2_000);
         assertThat(reply.incomplete).as("the swarm's count after the root left").isEqualTo(5);
+    }
+
+    private static SimHost rootOf(SimCluster c, InfoHash h) {
+        return c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
+    }
+
+    /** The live nodes but {@code n}. */
+    private static List<SimHost> othersThan(SimCluster c, SimHost n) {
+        return c.live().stream().filter(x -> x != n).toList();
     }
 
     private static long replicatesSent(SimCluster c, SimHost n) {
