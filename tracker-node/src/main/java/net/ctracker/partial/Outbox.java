@@ -27,23 +27,43 @@ final class Outbox {
 
     private final OverlayAccess overlay;
     private final TrackerCounters counters;
-    private final long publishDelayMillis;
-    private final long replicateDelayMillis;
-    private final long lookupDelayMillis;
     private final BiConsumer<NodeHandle, Publish> publishFailed;
     private final BiConsumer<NodeHandle, Replicate> replicateFailed;
-    private final long refreshDelayMillis;
     private final Map<NodeHandle, EntryBatch> publishes = new LinkedHashMap<>();
     private final Map<NodeHandle, EntryBatch> deltas = new LinkedHashMap<>();
     /** Refreshes (nothing changed but the expiry) wait longer, and ride along with the next batch to the same node. */
     private final Map<NodeHandle, EntryBatch> slowPublishes = new LinkedHashMap<>();
     private final Map<NodeHandle, EntryBatch> slowDeltas = new LinkedHashMap<>();
-    private boolean slowFlushScheduled;
     private final Map<NodeHandle, Map<Origin, List<Query>>> queries = new LinkedHashMap<>();
     private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
-    private boolean publishFlushScheduled;
-    private boolean deltaFlushScheduled;
-    private boolean lookupFlushScheduled;
+    private final Flush publishFlush;
+    private final Flush deltaFlush;
+    private final Flush slowFlush;
+    private final Flush lookupFlush;
+
+    /** A flush that runs once, its delay after the first batch that asked for it since it last ran. */
+    private final class Flush {
+        private final long delayMillis;
+        private final Runnable drain;
+        private boolean scheduled;
+
+        Flush(long delayMillis, Runnable drain) {
+            this.delayMillis = delayMillis;
+            this.drain = drain;
+        }
+
+        void request() {
+            if (!scheduled) {
+                scheduled = true;
+                overlay.scheduler().schedule(delayMillis, this::run);
+            }
+        }
+
+        void run() {
+            scheduled = false;
+            drain.run();
+        }
+    }
 
     /** Answers for one requester, with one origins table. */
     private static final class AnswerBatch {
@@ -73,10 +93,13 @@ final class Outbox {
            BiConsumer<NodeHandle, Replicate> replicateFailed) {
         this.overlay = overlay;
         this.counters = counters;
-        this.publishDelayMillis = publishDelayMillis;
-        this.replicateDelayMillis = replicateDelayMillis;
-        this.refreshDelayMillis = refreshDelayMillis;
-        this.lookupDelayMillis = lookupDelayMillis;
+        this.publishFlush = new Flush(publishDelayMillis, () -> drain(publishes, true, slowPublishes));
+        this.deltaFlush = new Flush(replicateDelayMillis, () -> drain(deltas, false, slowDeltas));
+        this.slowFlush = new Flush(refreshDelayMillis, () -> {
+            drain(slowPublishes, true, null);
+            drain(slowDeltas, false, null);
+        });
+        this.lookupFlush = new Flush(lookupDelayMillis, this::flushLookups);
         this.publishFailed = publishFailed;
         this.replicateFailed = replicateFailed;
     }
@@ -99,24 +122,7 @@ final class Outbox {
             batches.put(to, b);
         }
         b.add(infoHash, hops, downloaded, entry, origin);
-        if (entry.refresh()) {
-            scheduleSlowFlush();
-        } else if (publish) {
-            schedulePublishFlush();
-        } else {
-            scheduleDeltaFlush();
-        }
-    }
-
-    private void scheduleSlowFlush() {
-        if (!slowFlushScheduled) {
-            slowFlushScheduled = true;
-            overlay.scheduler().schedule(refreshDelayMillis, () -> {
-                slowFlushScheduled = false;
-                drain(slowPublishes, true, null);
-                drain(slowDeltas, false, null);
-            });
-        }
+        (entry.refresh() ? slowFlush : publish ? publishFlush : deltaFlush).request();
     }
 
     void query(NodeHandle to, Origin requester, Query q) {
@@ -127,7 +133,7 @@ final class Outbox {
             byRequester.remove(requester);
             send(to, new GetPeers(requester, list));
         }
-        scheduleLookupFlush();
+        lookupFlush.request();
     }
 
     /** An answer for {@code to}; {@code records} are (entry, origin) pairs. */
@@ -150,7 +156,7 @@ final class Outbox {
         }
         b.answers.add(new Answer(infoHash, hasPeers, hasCounts, seeders, leechers, downloaded, entries, uniformFrom));
         b.bytes += ANSWER_HEADER_BYTES + records.size() * TrackerCodec.MAX_ENTRY_BYTES;
-        scheduleLookupFlush();
+        lookupFlush.request();
     }
 
     /** Bytes of an answer besides its entries. */
@@ -211,42 +217,10 @@ final class Outbox {
 
     /** Sends everything waiting now. */
     void flushAll() {
-        flushPublishes();
-        flushDeltas();
-        drain(slowPublishes, true, null);
-        drain(slowDeltas, false, null);
-        flushLookups();
-    }
-
-    private void schedulePublishFlush() {
-        if (!publishFlushScheduled) {
-            publishFlushScheduled = true;
-            overlay.scheduler().schedule(publishDelayMillis, this::flushPublishes);
-        }
-    }
-
-    private void scheduleDeltaFlush() {
-        if (!deltaFlushScheduled) {
-            deltaFlushScheduled = true;
-            overlay.scheduler().schedule(replicateDelayMillis, this::flushDeltas);
-        }
-    }
-
-    private void scheduleLookupFlush() {
-        if (!lookupFlushScheduled) {
-            lookupFlushScheduled = true;
-            overlay.scheduler().schedule(lookupDelayMillis, this::flushLookups);
-        }
-    }
-
-    private void flushPublishes() {
-        publishFlushScheduled = false;
-        drain(publishes, true, slowPublishes);
-    }
-
-    private void flushDeltas() {
-        deltaFlushScheduled = false;
-        drain(deltas, false, slowDeltas);
+        publishFlush.run();
+        deltaFlush.run();
+        slowFlush.run();
+        lookupFlush.run();
     }
 
     /** Sends every batch; refreshes waiting for the same node ({@code riders}) go along as far as they fit. */
@@ -270,7 +244,6 @@ final class Outbox {
     }
 
     private void flushLookups() {
-        lookupFlushScheduled = false;
         List<Map.Entry<NodeHandle, Map<Origin, List<Query>>>> q = new ArrayList<>(queries.entrySet());
         queries.clear();
         for (Map.Entry<NodeHandle, Map<Origin, List<Query>>> e : q) {
