@@ -46,12 +46,6 @@ public final class PublicHttpServer implements PublicPortServer {
     /** Where and how to listen. {@code bindAddress} null or empty listens on every interface. */
     public record Settings(String bindAddress, int port, int workerThreads, int maxRequestLine, int maxHeaderSize,
                            Duration idleTimeout, HttpTransport transport) {
-
-        /** With the transport picked automatically. */
-        public Settings(String bindAddress, int port, int workerThreads, int maxRequestLine, int maxHeaderSize,
-                        Duration idleTimeout) {
-            this(bindAddress, port, workerThreads, maxRequestLine, maxHeaderSize, idleTimeout, HttpTransport.AUTO);
-        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);

@@ -24,7 +24,8 @@ class PortSharingTest {
     private final TrackerService service = TestTrackers.small();
 
     private PublicHttpServer http(int port) {
-        return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", port, 2, 4096, 4096, Duration.ofSeconds(5)), service);
+        return new PublicHttpServer(new PublicHttpServer.Settings("127.0.0.1", port, 2, 4096, 4096, Duration.ofSeconds(5),
+                HttpTransport.AUTO), service);
     }
 
     private UdpTrackerServer udp(int port) {
