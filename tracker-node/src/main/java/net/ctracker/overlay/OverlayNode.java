@@ -67,9 +67,10 @@ public final class OverlayNode {
     private final NodeContext ctx;
     private final Scheduler scheduler;
     private final Applications applications = new Applications();
-    /** Set by {@link #leave}: inbound messages are refused from then on. */
-    private volatile boolean leaving;
+    /** Guards {@link #leaving}: {@link #receive} checks it and posts under the lock {@link #leave} sets it under. */
     private final Object leaveLock = new Object();
+    /** Set by {@link #leave}: inbound messages are refused from then on. */
+    private boolean leaving;
     private final Neighbourhood neighbourhood;
     private final Sender sender;
     private final FailureDetector failures;
