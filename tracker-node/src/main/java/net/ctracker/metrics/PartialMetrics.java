@@ -14,7 +14,7 @@ import net.ctracker.partial.TrackerMessage;
 
 /**
  * The partial trackers' figures for Prometheus: tracker messages by kind and outcome, how announces
- * and scrapes got the cluster's peers and counts, records held by role, handoffs and replica
+ * and scrapes got the cluster's peers and counts, renewals of cached samples, records held by role, handoffs and replica
  * repairs, and tracker messages per announce. Tags are kinds, outcomes and roles only.
  */
 public final class PartialMetrics implements MeterBinder {
@@ -38,6 +38,11 @@ public final class PartialMetrics implements MeterBinder {
         for (TrackerCounters.Lookup outcome : TrackerCounters.Lookup.values()) {
             FunctionCounter.builder("ctracker.partial.lookups", counters, c -> c.snapshot().lookups().get(outcome))
                     .description("Announces and scrapes by how they got the cluster's peers and counts")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        for (TrackerCounters.Renewal outcome : TrackerCounters.Renewal.values()) {
+            FunctionCounter.builder("ctracker.partial.renewals", counters, c -> c.snapshot().renewals().get(outcome))
+                    .description("Renewals of cached samples still in use, by what became of them")
                     .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry);
         }
         counter(registry, "ctracker.partial.records.published", "This node's peer records sent towards their roots", s -> s.recordsPublished());

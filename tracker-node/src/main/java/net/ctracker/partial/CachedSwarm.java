@@ -7,8 +7,8 @@ import net.ctracker.partial.TrackerMessage.Entry;
 
 /**
  * What this node last learned of a swarm from the cluster: a sample of peers announced elsewhere
- * (with when it was taken) and the swarm's counts from a full list (with when). Immutable, read by
- * the announce threads without locks.
+ * (with when it was taken) and the swarm's counts from a full list (with when). Immutable but for
+ * when a renewal was last asked, read by the announce threads without locks.
  */
 final class CachedSwarm {
 
@@ -28,6 +28,8 @@ final class CachedSwarm {
     final int seederCount;
     final int leecherCount;
     final long downloaded;
+    /** When this node last asked for a renewal of this entry (the one mutable field: an answer replaces the entry). */
+    final java.util.concurrent.atomic.AtomicLong renewAskedAtMillis = new java.util.concurrent.atomic.AtomicLong(NEVER);
 
     private CachedSwarm(long sampleAtMillis, byte[][] endpoints, byte[][] peerIds, boolean[] seeders, Origin[] origins,
                         long[] expiresAtMillis, boolean fromHere, int uniformFrom, long countsAtMillis, int seederCount,

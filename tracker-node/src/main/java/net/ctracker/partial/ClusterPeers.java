@@ -54,7 +54,15 @@ public final class ClusterPeers implements RemotePeers {
     private final Map<InfoHash, CachedSwarm> cache = new ConcurrentHashMap<>();
     private final Map<InfoHash, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
-    private volatile LookupStarter starter = (h, numwant, counts, seeder, token) -> { };
+    private volatile LookupStarter starter = new LookupStarter() {
+        @Override
+        public void start(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder, Object token) {
+        }
+
+        @Override
+        public void renew(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder) {
+        }
+    };
     /** One answer in this many is measured for the locality figures. */
     private static final int OBSERVE_ONE_IN = 8;
     private final LocalityConfig locality;
@@ -65,10 +73,13 @@ public final class ClusterPeers implements RemotePeers {
     private volatile Supplier<AltoMaps> maps = () -> AltoMaps.NONE;
     private volatile LocalityObserver observer = LocalityObserver.NONE;
 
-    /** Starts a lookup on the overlay's loop; {@code token} identifies it to {@link #failed}. */
-    @FunctionalInterface
+    /** Starts lookups on the overlay's loop. */
     interface LookupStarter {
+        /** A lookup; {@code token} identifies it to {@link #failed}. */
         void start(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder, Object token);
+
+        /** A renewal of a sample still in use: nobody waits for it, it may wait to share a message, or be dropped. */
+        void renew(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder);
     }
 
     /** A lookup in flight and the requests waiting on it. */
@@ -143,6 +154,11 @@ public final class ClusterPeers implements RemotePeers {
             if (!fresh && (!selection.renewed() || entry.size() == 0)) {
                 // answered from an older sample: a newcomer (or a sample with nobody in it) refreshes it for the next
                 lookUp(infoHash, numwant, seeder, false, null);
+            } else if (!fresh && age + 2 * config.refreshDelayMillis() >= config.refreshPeriodMillis()) {
+                // a re-announce from a sample over half an interval old (with the defaults): renewed within
+                // the refresh delay, so that the next re-announce, an interval on, still finds one younger
+                // than an interval, whose records have not expired yet
+                renew(infoHash, entry, numwant, seeder, now);
             }
             return true;
         }
@@ -343,6 +359,23 @@ public final class ClusterPeers implements RemotePeers {
             }
             return true;
         }
+    }
+
+    /**
+     * Asks for a renewal of {@code entry}, once per entry until it is replaced or the renewal has had
+     * its time (the refresh delay it may wait plus the lookup timeout), and not while a lookup is in
+     * flight. Renewals are what keeps a sample in use from ageing out, after which the next announce
+     * short of peers would wait on a lookup of its own.
+     */
+    private void renew(InfoHash infoHash, CachedSwarm entry, int numwant, boolean seeder, long now) {
+        long asked = entry.renewAskedAtMillis.get();
+        if (now - asked < config.refreshDelayMillis() + config.lookupTimeoutMillis() || pending.containsKey(infoHash)
+                || !entry.renewAskedAtMillis.compareAndSet(asked, now)) {
+            return;
+        }
+        boolean wantCounts = !entry.hasCounts() || now - entry.countsAtMillis > config.cacheTtlMillis();
+        int want = Math.min(TrackerCodec.MAX_NUMWANT, Math.max(numwant, config.cachePeers()));
+        loop.execute(() -> starter.renew(infoHash, want, wantCounts, seeder));
     }
 
     /** An answer for {@code infoHash} arrived (event loop): cache it and wake what it satisfies. */

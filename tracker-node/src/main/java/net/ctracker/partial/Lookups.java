@@ -22,7 +22,7 @@ import net.ctracker.swarm.InfoHash;
  * Answers carry up to {@code max(numwant, cachePeers)} peers, none announced at the requester, a
  * seeder's leechers first and a leecher's seeders first.
  */
-final class Lookups {
+final class Lookups implements ClusterPeers.LookupStarter {
 
     private final TrackerContext ctx;
     private final ClusterPeers cluster;
@@ -35,7 +35,8 @@ final class Lookups {
     }
 
     /** Starts a lookup for this node's announces (called on the loop by {@link ClusterPeers}). */
-    void start(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder, Object token) {
+    @Override
+    public void start(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder, Object token) {
         if (!ctx.overlay.joined()) {
             cluster.failed(infoHash, token);
             return;
@@ -46,6 +47,28 @@ final class Lookups {
         Query q = new Query(infoHash, numwant, needCounts, requesterSeeder, 0);
         if (!answerHere(q, key, self, true)) {
             forward(q, key, self);
+        }
+    }
+
+    /**
+     * Renews a cached sample still in use (called on the loop by {@link ClusterPeers}): answered here
+     * if this node holds enough, else queued as a renewal for the next hop (see
+     * {@link Outbox#renewal}). Nobody waits on it and no timer runs: its answer, if any, replaces
+     * the sample when it comes.
+     */
+    @Override
+    public void renew(InfoHash infoHash, int numwant, boolean needCounts, boolean requesterSeeder) {
+        if (!ctx.overlay.joined()) {
+            return;
+        }
+        NodeKey key = NodeKey.of(infoHash.toBytes());
+        Origin self = ctx.self();
+        Query q = new Query(infoHash, numwant, needCounts, requesterSeeder, 0);
+        if (!answerHere(q, key, self, true) && q.hops() + 1 <= ctx.config.maxHops()) {
+            NodeHandle next = ctx.overlay.nextHop(key);
+            if (!next.equals(ctx.selfHandle())) {
+                ctx.outbox.renewal(next, self, new Query(infoHash, numwant, needCounts, requesterSeeder, 1));
+            }
         }
     }
 

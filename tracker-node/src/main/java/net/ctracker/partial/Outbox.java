@@ -36,10 +36,13 @@ final class Outbox {
     private final Map<NodeHandle, EntryBatch> slowDeltas = new LinkedHashMap<>();
     private final Map<NodeHandle, Map<Origin, List<Query>>> queries = new LinkedHashMap<>();
     private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
+    /** Renewals of this node's samples, per next hop: they wait up to the refresh delay (see {@link #renewal}). */
+    private final Map<NodeHandle, Renewals> renewals = new LinkedHashMap<>();
     private final Flush publishFlush;
     private final Flush deltaFlush;
     private final Flush slowFlush;
     private final Flush lookupFlush;
+    private final Flush renewalFlush;
 
     /** A flush that runs once, its delay after the first batch that asked for it since it last ran. */
     private final class Flush {
@@ -64,6 +67,21 @@ final class Outbox {
             drain.run();
         }
     }
+
+    /** This node's renewals waiting for one next hop, at most one per swarm. */
+    private static final class Renewals {
+        Origin requester;
+        final Map<InfoHash, Query> queries = new LinkedHashMap<>();
+    }
+
+    /**
+     * Renewals to one next hop go alone only this many or more at once: their answers then share a
+     * message or a few (one per node that answers), so a renewal costs less than the lookup it spares.
+     * Fewer are dropped unless a lookup to the same node takes them along.
+     */
+    static final int MIN_RENEWALS = 3;
+    /** Renewals to one next hop that go at once without waiting longer (with up to 1,000 lookups they fit one message). */
+    private static final int MAX_RENEWALS = 500;
 
     /** Answers for one requester, with one origins table. */
     private static final class AnswerBatch {
@@ -100,6 +118,7 @@ final class Outbox {
             drain(slowDeltas, false, null);
         });
         this.lookupFlush = new Flush(lookupDelayMillis, this::flushLookups);
+        this.renewalFlush = new Flush(refreshDelayMillis, this::flushRenewals);
         this.publishFailed = publishFailed;
         this.replicateFailed = replicateFailed;
     }
@@ -134,6 +153,24 @@ final class Outbox {
             send(to, new GetPeers(requester, list));
         }
         lookupFlush.request();
+    }
+
+    /**
+     * A renewal of one of this node's cached samples, from {@code self}: unlike a lookup nobody waits
+     * for it, so it waits up to the refresh delay for others going to the same node (a node renews
+     * many swarms an interval, most through few next hops), and goes with the first lookups sent
+     * there meanwhile. At the end of the wait a next hop's renewals are sent if there are at least
+     * {@link #MIN_RENEWALS} of them, else dropped.
+     */
+    void renewal(NodeHandle to, Origin self, Query q) {
+        Renewals r = renewals.computeIfAbsent(to, t -> new Renewals());
+        r.requester = self;
+        r.queries.putIfAbsent(q.infoHash(), q);
+        if (r.queries.size() >= MAX_RENEWALS) {
+            renewals.remove(to);
+            sendRenewals(to, r.requester, r, List.of(), TrackerCounters.Renewal.SENT);
+        }
+        renewalFlush.request();
     }
 
     /** An answer for {@code to}; {@code records} are (entry, origin) pairs. */
@@ -215,12 +252,14 @@ final class Outbox {
         });
     }
 
-    /** Sends everything waiting now. */
+    /** Sends everything waiting now, but renewals (this node is leaving: it will not use their answers). */
     void flushAll() {
         publishFlush.run();
         deltaFlush.run();
         slowFlush.run();
         lookupFlush.run();
+        renewals.values().forEach(r -> counters.renewals(TrackerCounters.Renewal.DROPPED, r.queries.size()));
+        renewals.clear();
     }
 
     /** Sends every batch; refreshes waiting for the same node ({@code riders}) go along as far as they fit. */
@@ -243,11 +282,47 @@ final class Outbox {
         send(to, publish ? new Publish(b.origins(), b.swarms()) : new Replicate(Mode.DELTA, b.origins(), b.swarms()));
     }
 
+    private void flushRenewals() {
+        List<Map.Entry<NodeHandle, Renewals>> all = new ArrayList<>(renewals.entrySet());
+        renewals.clear();
+        for (Map.Entry<NodeHandle, Renewals> e : all) {
+            if (e.getValue().queries.size() >= MIN_RENEWALS) {
+                sendRenewals(e.getKey(), e.getValue().requester, e.getValue(), List.of(), TrackerCounters.Renewal.SENT);
+            } else {
+                counters.renewals(TrackerCounters.Renewal.DROPPED, e.getValue().queries.size());
+            }
+        }
+    }
+
+    /** One GET_PEERS with {@code lookups} (of the same requester) and the renewals of swarms they do not look up already. */
+    private void sendRenewals(NodeHandle to, Origin requester, Renewals r, List<Query> lookups, TrackerCounters.Renewal outcome) {
+        List<Query> all = new ArrayList<>(lookups);
+        java.util.Set<InfoHash> asked = new java.util.HashSet<>();
+        lookups.forEach(q -> asked.add(q.infoHash()));
+        int added = 0;
+        for (Query q : r.queries.values()) {
+            if (asked.add(q.infoHash())) {
+                all.add(q);
+                added++;
+            }
+        }
+        counters.renewals(outcome, added);
+        send(to, new GetPeers(requester, all));
+    }
+
     private void flushLookups() {
         List<Map.Entry<NodeHandle, Map<Origin, List<Query>>>> q = new ArrayList<>(queries.entrySet());
         queries.clear();
         for (Map.Entry<NodeHandle, Map<Origin, List<Query>>> e : q) {
-            e.getValue().forEach((requester, list) -> send(e.getKey(), new GetPeers(requester, list)));
+            Renewals riders = renewals.get(e.getKey());
+            e.getValue().forEach((requester, list) -> {
+                if (riders != null && riders.requester.key().equals(requester.key())) {
+                    renewals.remove(e.getKey());
+                    sendRenewals(e.getKey(), requester, riders, list, TrackerCounters.Renewal.RODE);
+                } else {
+                    send(e.getKey(), new GetPeers(requester, list));
+                }
+            });
         }
         List<Map.Entry<NodeHandle, AnswerBatch>> a = new ArrayList<>(answers.entrySet());
         answers.clear();

@@ -126,7 +126,7 @@ public final class PartialTracker implements Application {
     /** Starts publishing this node's peers and answering for the cluster; call once, from any thread. */
     public void start() {
         local.setListener(publisher);
-        cluster.setStarter(lookups::start);
+        cluster.setStarter(lookups);
         NetworkCoordinates coordinates = locality.coordinates();
         // the announce threads rank from the same origin value as the loop, not a new one per answer
         cluster.rankFrom(ctx::self, locality.maps(), locality.observer());

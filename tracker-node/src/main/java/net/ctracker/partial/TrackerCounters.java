@@ -27,10 +27,21 @@ public final class TrackerCounters {
         OVERLOADED
     }
 
+    /** What became of a renewal: a background lookup that renews a sample still in use before it ages out. */
+    public enum Renewal {
+        /** sent in a batch of renewals to one next hop */
+        SENT,
+        /** sent along with lookups going to the same next hop */
+        RODE,
+        /** too few for their next hop to be worth a message: the swarm is looked up when its sample is gone, as before */
+        DROPPED
+    }
+
     private final Map<TrackerMessage.Kind, LongAdder> sent = new EnumMap<>(TrackerMessage.Kind.class);
     private final Map<TrackerMessage.Kind, LongAdder> received = new EnumMap<>(TrackerMessage.Kind.class);
     private final Map<TrackerMessage.Kind, LongAdder> failed = new EnumMap<>(TrackerMessage.Kind.class);
     private final Map<Lookup, LongAdder> lookups = new EnumMap<>(Lookup.class);
+    private final Map<Renewal, LongAdder> renewals = new EnumMap<>(Renewal.class);
     final LongAdder recordsPublished = new LongAdder();
     final LongAdder changesDropped = new LongAdder();
     final LongAdder lookupsSent = new LongAdder();
@@ -50,6 +61,9 @@ public final class TrackerCounters {
         for (Lookup l : Lookup.values()) {
             lookups.put(l, new LongAdder());
         }
+        for (Renewal r : Renewal.values()) {
+            renewals.put(r, new LongAdder());
+        }
     }
 
     void sent(TrackerMessage.Kind k) {
@@ -68,11 +82,16 @@ public final class TrackerCounters {
         lookups.get(outcome).increment();
     }
 
+    void renewals(Renewal outcome, int n) {
+        renewals.get(outcome).add(n);
+    }
+
     /** A copy for readers. */
     public record Snapshot(Map<TrackerMessage.Kind, Long> sent, Map<TrackerMessage.Kind, Long> received,
                            Map<TrackerMessage.Kind, Long> failed, Map<Lookup, Long> lookups, long recordsPublished,
                            long changesDropped, long lookupsSent, long lookupsTimedOut, long handoffs,
-                           long replicaRepairs, long malformed, long droppedHopLimit, long requests) {
+                           long replicaRepairs, long malformed, long droppedHopLimit, long requests,
+                           Map<Renewal, Long> renewals) {
 
         /** Tracker messages this node sent, of every kind. */
         public long messagesSent() {
@@ -83,7 +102,7 @@ public final class TrackerCounters {
     public Snapshot snapshot() {
         return new Snapshot(copy(sent), copy(received), copy(failed), copy(lookups), recordsPublished.sum(),
                 changesDropped.sum(), lookupsSent.sum(), lookupsTimedOut.sum(), handoffs.sum(), replicaRepairs.sum(),
-                malformed.sum(), droppedHopLimit.sum(), requests.sum());
+                malformed.sum(), droppedHopLimit.sum(), requests.sum(), copy(renewals));
     }
 
     private static <K extends Enum<K>> Map<K, Long> copy(Map<K, LongAdder> m) {

@@ -233,6 +233,129 @@ class PartialTrackerSimTest {
         assertThat(reply.incomplete).as("the swarm's count after the root left").isEqualTo(5);
     }
 
+    @Test
+    void aNodeRenewsTheSamplesItsReAnnouncesUseInOneMessageAndNoReAnnounceWaits() {
+        RenewalRun run = renewalRun(21, 6, 6);
+        assertThat(run.waited).as("re-announces that waited on a lookup after the first round").isZero();
+        assertThat(run.renewals.get(TrackerCounters.Renewal.SENT)).as("renewals sent as a batch")
+                .isGreaterThanOrEqualTo(2 * 6);
+        assertThat(run.getPeersSent).as("GET_PEERS from the node in the six intervals after the first: one an interval, for all six swarms")
+                .isLessThanOrEqualTo(6);
+        assertThat(run.everyReplyHadTheRemotePeer).as("every re-announce got the peer announced elsewhere").isTrue();
+    }
+
+    @Test
+    void renewalsTooFewForTheirNextHopAreDroppedAndTheSwarmIsLookedUpWhenItsSampleIsGone() {
+        RenewalRun run = renewalRun(23, 1, 6);
+        assertThat(run.renewals.get(TrackerCounters.Renewal.DROPPED)).as("a lone renewal").isPositive();
+        assertThat(run.renewals.get(TrackerCounters.Renewal.SENT)).isZero();
+        assertThat(run.waited).as("the re-announce after the sample aged out waited, as without renewals").isPositive();
+    }
+
+    /** What node a saw while one of its peers per swarm re-announced every interval, each swarm rooted at one other node. */
+    private record RenewalRun(long waited, java.util.Map<TrackerCounters.Renewal, Long> renewals, long getPeersSent,
+                              boolean everyReplyHadTheRemotePeer) {
+    }
+
+    /**
+     * {@code swarms} swarms rooted at node b, each with one peer announced at b and one at node a; both
+     * re-announce every interval for {@code intervals} intervals after the first announce. No replicas,
+     * so that a holds none of the swarms and has to ask b.
+     */
+    private RenewalRun renewalRun(long seed, int swarms, int intervals) {
+        SimCluster c = withoutReplicas(seed, 3);
+        SimHost a = c.live().get(0);
+        List<InfoHash> hashes = rootedAtOneOther(c, a, swarms);
+        SimHost b = rootOf(c, hashes.get(0));
+        boolean allGot = true;
+        long waitedAfterFirst = 0;
+        long getPeersAfterFirst = 0;
+        java.util.Map<TrackerCounters.Renewal, Long> renewals0 = c.node(a).counters.snapshot().renewals();
+        for (int round = 0; round <= intervals; round++) {
+            AnnounceEvent event = round == 0 ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            for (int s = 0; s < hashes.size(); s++) {
+                c.announce(b, hashes.get(s), SimCluster.ip(2_000 + s), 6881, SimCluster.peerId(2_000 + s), 1000, event, 10);
+            }
+            c.run(1_000);
+            long waited0 = waited(c, a);
+            long getPeers0 = c.node(a).counters.snapshot().sent().getOrDefault(TrackerMessage.Kind.GET_PEERS, 0L);
+            List<SimCluster.Reply> replies = new java.util.ArrayList<>();
+            for (int s = 0; s < hashes.size(); s++) {
+                replies.add(c.announce(a, hashes.get(s), SimCluster.ip(3_000 + s), 6881, SimCluster.peerId(3_000 + s), 1000,
+                        event, 10));
+            }
+            c.run(INTERVAL - 1_000);
+            for (int s = 0; s < replies.size(); s++) {
+                String remote = SimCluster.hex(endpoint(SimCluster.ip(2_000 + s), 6881));
+                allGot &= replies.get(s).peers.stream().map(SimCluster::hex).anyMatch(remote::equals);
+            }
+            if (round > 0) {
+                waitedAfterFirst += waited(c, a) - waited0;
+                getPeersAfterFirst += c.node(a).counters.snapshot().sent().getOrDefault(TrackerMessage.Kind.GET_PEERS, 0L)
+                        - getPeers0;
+            }
+        }
+        java.util.Map<TrackerCounters.Renewal, Long> renewals = new java.util.EnumMap<>(TrackerCounters.Renewal.class);
+        c.node(a).counters.snapshot().renewals().forEach((k, v) -> renewals.put(k, v - renewals0.getOrDefault(k, 0L)));
+        return new RenewalRun(waitedAfterFirst, renewals, getPeersAfterFirst, allGot);
+    }
+
+    @Test
+    void aRenewalTooFewToGoAloneRidesAlongWithALookupToTheSameNode() {
+        SimCluster c = withoutReplicas(25, 3);
+        SimHost a = c.live().get(0);
+        List<InfoHash> hashes = rootedAtOneOther(c, a, 2);
+        SimHost b = rootOf(c, hashes.get(0));
+        for (InfoHash h : hashes) {
+            c.announce(b, h, SimCluster.ip(4_000), 6881, SimCluster.peerId(4_000), 1000, AnnounceEvent.STARTED, 10);
+        }
+        c.run(1_000);
+        c.announce(a, hashes.get(0), SimCluster.ip(4_001), 6881, SimCluster.peerId(4_001), 1000, AnnounceEvent.STARTED, 10);
+        c.run(INTERVAL);
+        // the re-announce asks for a renewal of the first swarm's answer, an interval old; a newcomer to
+        // the second swarm looks it up a second later, through the same next hop
+        c.announce(a, hashes.get(0), SimCluster.ip(4_001), 6881, SimCluster.peerId(4_001), 1000, AnnounceEvent.NONE, 10);
+        c.run(1_000);
+        assertThat(c.node(a).cluster.cached(hashes.get(0)).ageMillis()).as("not renewed yet").isGreaterThan(INTERVAL);
+        c.announce(a, hashes.get(1), SimCluster.ip(4_002), 6881, SimCluster.peerId(4_002), 1000, AnnounceEvent.STARTED, 10);
+        c.run(1_000);
+        java.util.Map<TrackerCounters.Renewal, Long> r = c.node(a).counters.snapshot().renewals();
+        assertThat(r.get(TrackerCounters.Renewal.RODE)).isEqualTo(1);
+        assertThat(r.get(TrackerCounters.Renewal.DROPPED)).isZero();
+        assertThat(c.node(a).cluster.cached(hashes.get(0)).ageMillis()).as("renewed with the lookup").isLessThan(1_000);
+    }
+
+    /** A cluster of {@code nodes} without replicas: a node that is not a swarm's root holds nothing of it and has to ask. */
+    private static SimCluster withoutReplicas(long seed, int nodes) {
+        SimCluster c = new SimCluster(seed, OverlayConfig.defaults(), SimCluster.testConfig(INTERVAL).toBuilder().replicas(0).build(),
+                SimCluster.limits(Duration.ofMillis(2 * INTERVAL)), LatencyModel.plane(3, 0.05, 2, 80));
+        c.overlay.joinOneAtATime(nodes, 200);
+        c.run(10_000);
+        return c;
+    }
+
+    /** {@code n} swarms with one root that is not {@code a}. */
+    private static List<InfoHash> rootedAtOneOther(SimCluster c, SimHost a, int n) {
+        SimHost b = null;
+        List<InfoHash> hashes = new java.util.ArrayList<>();
+        for (int i = 0; hashes.size() < n; i++) {
+            InfoHash h = SimCluster.hash(1_000 + i);
+            SimHost root = rootOf(c, h);
+            if (root != a && (b == null || root == b)) {
+                b = root;
+                hashes.add(h);
+            }
+        }
+        return hashes;
+    }
+
+    /** Announces at {@code n} that waited on a lookup. */
+    private static long waited(SimCluster c, SimHost n) {
+        java.util.Map<TrackerCounters.Lookup, Long> l = c.node(n).counters.snapshot().lookups();
+        return l.get(TrackerCounters.Lookup.LOCAL) + l.get(TrackerCounters.Lookup.REMOTE)
+                + l.get(TrackerCounters.Lookup.BUDGET_EXPIRED);
+    }
+
     private static SimHost rootOf(SimCluster c, InfoHash h) {
         return c.overlay.trueRoot(net.ctracker.overlay.routing.NodeKey.of(h.toBytes()));
     }
