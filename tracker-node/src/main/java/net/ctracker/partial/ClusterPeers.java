@@ -35,7 +35,10 @@ import net.ctracker.time.Scheduler;
  * the empty-cache TTL), or the requester is re-announcing and the cache holds one younger than the
  * stale TTL (a client that re-announces already has peers). An announce the node can fill itself
  * never waits: it gets the random share from whatever answer is cached; a newcomer answered from an
- * older sample refreshes it in the background (a re-announce only when the sample is empty). A
+ * older sample refreshes it in the background (a re-announce only when the sample is empty); a
+ * re-announce answered from a sample over about half an interval old asks for a renewal, which
+ * waits to share a message with others (see {@link Outbox#renewal}), so that the next re-announces
+ * find a sample whose records have not expired and need not wait. A
  * scrape waits for the counts of every hash that has no fresh counts. A node that knows no other
  * node and holds nothing from one ({@link #setAlone}) answers from its own store only, ranked, and
  * never looks up.

@@ -180,6 +180,14 @@ public class PartialTrackerFigures {
         return m;
     }
 
+    private static Map<TrackerCounters.Renewal, Long> renewals(SimCluster c) {
+        Map<TrackerCounters.Renewal, Long> m = new java.util.EnumMap<>(TrackerCounters.Renewal.class);
+        for (SimCluster.Node node : c.nodes.values()) {
+            node.counters.snapshot().renewals().forEach((k, v) -> m.merge(k, v, Long::sum));
+        }
+        return m;
+    }
+
     private static Map<TrackerMessage.Kind, Long> byKind(SimCluster c) {
         Map<TrackerMessage.Kind, Long> m = new java.util.EnumMap<>(TrackerMessage.Kind.class);
         for (SimCluster.Node node : c.nodes.values()) {
@@ -207,6 +215,7 @@ public class PartialTrackerFigures {
         Map<TrackerMessage.Kind, Long> k0 = byKind(c);
         long[] recv0 = received(c);
         Map<TrackerCounters.Lookup, Long> l0 = lookups(c);
+        Map<TrackerCounters.Renewal, Long> r0 = renewals(c);
         w.counting = true;
         c.run(measure * interval);
         long m1 = trackerMessages(c);
@@ -233,6 +242,10 @@ public class PartialTrackerFigures {
         lookups(c).forEach((k, v) -> how.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT),
                 (double) (v - l0.getOrDefault(k, 0L)) / w.announces)));
         line("- how announces got the cluster's peers (share of announces):%s", how);
+        StringBuilder renewed = new StringBuilder();
+        renewals(c).forEach((k, v) -> renewed.append(String.format(Locale.ROOT, " %s %.3f", k.name().toLowerCase(Locale.ROOT),
+                (double) (v - r0.getOrDefault(k, 0L)) / w.announces)));
+        line("- renewals of cached answers (per announce):%s", renewed);
         line("  (simulated %.0f s of virtual time in %.1f s)", (double) (warmup + measure) * interval / 1000, (System.nanoTime() - t0) / 1e9);
         if (sections.contains("spread")) {
             dhtBaseline(nodes, peers, swarms, churn, interval);
