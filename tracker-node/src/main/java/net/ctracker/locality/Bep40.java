@@ -65,6 +65,31 @@ public final class Bep40 {
     }
 
     /**
+     * As {@link #priority} for IPv4, on the addresses as big-endian ints and the ports: the same value
+     * as the byte-wise rule, without arrays.
+     */
+    public static long priorityV4(int client, int clientPort, int peer, int peerPort) {
+        int crc;
+        if (client == peer) {
+            // the same address: the two ports, the lower first
+            int lo = Math.min(clientPort, peerPort);
+            int hi = Math.max(clientPort, peerPort);
+            crc = crc32c(crc32c(~0, (byte) (lo >>> 8)), (byte) lo);
+            crc = crc32c(crc32c(crc, (byte) (hi >>> 8)), (byte) hi);
+            return ~crc & 0xFFFF_FFFFL;
+        }
+        int shared = Integer.numberOfLeadingZeros(client ^ peer) >>> 3; // whole bytes in common: 0..3
+        int mask = shared == 3 ? -1 : shared == 2 ? 0xFFFF_FF55 : 0xFFFF_5555;
+        int a = client & mask;
+        int b = peer & mask;
+        int lo = Integer.compareUnsigned(a, b) <= 0 ? a : b;
+        int hi = lo == a ? b : a;
+        crc = crc32c(~0, lo);
+        crc = crc32c(crc, hi);
+        return ~crc & 0xFFFF_FFFFL;
+    }
+
+    /**
      * Priorities of many peers for one client without allocating per peer (the ranking computes one
      * for every candidate of every answer). Not thread-safe: one instance per answer.
      */
@@ -100,30 +125,8 @@ public final class Bep40 {
             return update(0, ipLength, ipLength);
         }
 
-        /** IPv4, on the addresses as big-endian ints: the same value as the byte-wise rule, without arrays. */
         private long ofV4(byte[] client, byte[] peer, int peerOffset) {
-            int c = int32(client, 0);
-            int p = int32(peer, peerOffset);
-            int crc;
-            if (c == p) {
-                // the same address: the two ports, the lower first
-                int x = port(client, 0);
-                int y = port(peer, peerOffset);
-                int lo = Math.min(x, y);
-                int hi = Math.max(x, y);
-                crc = crc32c(crc32c(~0, (byte) (lo >>> 8)), (byte) lo);
-                crc = crc32c(crc32c(crc, (byte) (hi >>> 8)), (byte) hi);
-                return ~crc & 0xFFFF_FFFFL;
-            }
-            int shared = Integer.numberOfLeadingZeros(c ^ p) >>> 3; // whole bytes in common: 0..3
-            int mask = shared == 3 ? -1 : shared == 2 ? 0xFFFF_FF55 : 0xFFFF_5555;
-            int a = c & mask;
-            int b = p & mask;
-            int lo = Integer.compareUnsigned(a, b) <= 0 ? a : b;
-            int hi = lo == a ? b : a;
-            crc = crc32c(~0, lo);
-            crc = crc32c(crc, hi);
-            return ~crc & 0xFFFF_FFFFL;
+            return priorityV4(int32(client, 0), port(client, 0), int32(peer, peerOffset), port(peer, peerOffset));
         }
 
         private static int int32(byte[] b, int off) {

@@ -124,20 +124,34 @@ final class PeerTable {
         if (want <= 0 || candidates <= 0) {
             return 0;
         }
-        int start = random.nextInt(candidates);
+        int start = below(random, candidates);
         boolean allLive = oldestBound > liveAfter;
         if (want >= candidates) {
             return takeLive(start, candidates, skip, liveAfter, candidates, out);
         }
         int before = out.count();
-        long low = 0;
+        // stretch s ends at floor(s * candidates / want): its width is base or base + 1, the carry
+        // deciding (no division per stretch; they were a fifth of this method's cost)
+        int base = candidates / want;
+        int extra = candidates % want;
+        int carry = 0;
+        int low = 0;
         for (int stretch = 1; stretch <= want; stretch++) {
-            long high = (long) stretch * candidates / want;
-            int width = (int) (high - low);
-            int drawn = (int) low + (width > 1 ? random.nextInt(width) : 0);
+            carry += extra;
+            int width = base;
+            if (carry >= want) {
+                carry -= want;
+                width++;
+            }
+            // a uniform draw in [0, width) as {@link #below} makes it, written out: the call was not inlined
+            long m = Integer.toUnsignedLong(random.nextInt()) * width;
+            if ((int) m + Integer.MIN_VALUE < width + Integer.MIN_VALUE) {
+                m = redraw(random, width, m);
+            }
+            int drawn = low + (int) (m >>> 32);
             int position = positionOf(drawn, start, candidates, skip);
             if (!allLive && ticks[position] <= liveAfter) {
-                position = liveInStretch((int) low, width, drawn, start, candidates, skip, liveAfter);
+                position = liveInStretch(low, width, drawn, start, candidates, skip, liveAfter);
                 if (position < 0) {
                     // a whole stretch expired and awaits the sweep: take the live ones in ring order
                     out.truncate(before);
@@ -145,9 +159,36 @@ final class PeerTable {
                 }
             }
             add(position, out);
-            low = high;
+            low += width;
         }
         return want;
+    }
+
+    /**
+     * A uniform random int in {@code [0, bound)}, {@code bound > 0}, by multiplying a random 32-bit
+     * value by the bound and keeping the high half (Lemire's method): exact, since the few low
+     * halves that would favour some results are drawn again (see {@link #redraw}), and without the
+     * division of {@code nextInt(bound)}.
+     */
+    static int below(RandomGenerator random, int bound) {
+        long m = Integer.toUnsignedLong(random.nextInt()) * bound;
+        if ((int) m + Integer.MIN_VALUE < bound + Integer.MIN_VALUE) {
+            m = redraw(random, bound, m);
+        }
+        return (int) (m >>> 32);
+    }
+
+    /**
+     * For a product {@code m} of {@link #below} whose low half is below the bound (about bound in
+     * 2^32 draws): drawn again while the low half is below 2^32 mod bound, the values that would
+     * favour some results; only here a division.
+     */
+    private static long redraw(RandomGenerator random, int bound, long m) {
+        long threshold = (0x1_0000_0000L - bound) % bound;
+        while ((m & 0xFFFF_FFFFL) < threshold) {
+            m = Integer.toUnsignedLong(random.nextInt()) * bound;
+        }
+        return m;
     }
 
     /** The next live candidate after {@code drawn} within its stretch (wrapping inside it), or -1. */

@@ -69,6 +69,50 @@ class AnswerMergerTest {
     }
 
     @Test
+    void ipv4KeysWithoutAMapAreTheGeneralRules() {
+        SplittableRandom r = new SplittableRandom(29);
+        AnswerMerger.Keys keys = new AnswerMerger.Keys();
+        for (int i = 0; i < 20_000; i++) {
+            byte[] requester = randomV4(r);
+            // peers sharing 0..32 leading bits with the requester, the same address (ports decide) among them
+            byte[] peer = requester.clone();
+            int shared = r.nextInt(34);
+            if (shared < 32) {
+                int bit = 31 - shared; // the first bit that differs, counted from the right
+                int address = ByteBuffer.wrap(requester).getInt() ^ (1 << bit) ^ (r.nextInt() & ((1 << bit) - 1));
+                ByteBuffer.wrap(peer).putInt(address);
+            }
+            peer[4] = (byte) r.nextInt(256);
+            peer[5] = (byte) r.nextInt(256);
+            keys.reset(ranking(AltoMaps.NONE), requester);
+            long expected = generalKey(requester, peer, i & 1023);
+            assertThat(keys.of(i & 1023, null, SELF.coordinate(), peer, 0, 6)).as("%s vs %s", hex(requester), hex(peer))
+                    .isEqualTo(expected);
+        }
+    }
+
+    private static byte[] randomV4(SplittableRandom r) {
+        byte[] e = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            e[i] = (byte) r.nextInt(256);
+        }
+        return e;
+    }
+
+    private static String hex(byte[] b) {
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** A candidate's key (same node: tier and RTT 0) by the rule as written: IP distance from IpCloseness, then BEP 40. */
+    private static long generalKey(byte[] requester, byte[] peer, int index) {
+        double d = net.ctracker.locality.IpCloseness.distance(AltoMaps.NONE, java.util.Arrays.copyOf(requester, 4),
+                java.util.Arrays.copyOf(peer, 4));
+        long ip = d == 0 ? 0 : d < 1e9 ? 1 + Math.min(510, (long) d) : 512 + Math.min(511, (long) (d - 1e9));
+        long bep = (0xFFFF_FFFFL - net.ctracker.locality.Bep40.priority(requester, peer)) >>> 10;
+        return ip << 32 | bep << 10 | index;
+    }
+
+    @Test
     void sameNodeThenSameRegionThenLowerPredictedRttThenIpClosenessThenBep40() {
         Origin near = origin(2, "us", 10, 0);     // another region, 10 + 2 ms away
         Origin far = origin(3, "us", 100, 0);     // another region, 100 + 2 ms away

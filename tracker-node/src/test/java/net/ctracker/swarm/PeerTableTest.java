@@ -122,6 +122,27 @@ class PeerTableTest {
     }
 
     @Test
+    void boundedDrawsAreUniformAndRedrawTheValuesThatWouldBiasThem() {
+        SplittableRandom random = new SplittableRandom(17);
+        for (int bound : new int[] {1, 2, 3, 7, 10}) {
+            int[] hits = new int[bound];
+            for (int i = 0; i < 70_000; i++) {
+                hits[PeerTable.below(random, bound)]++;
+            }
+            for (int v = 0; v < bound; v++) {
+                assertThat(hits[v]).as("bound %d, value %d", bound, v).isBetween(70_000 / bound * 95 / 100, 70_000 / bound * 105 / 100);
+            }
+        }
+        // 2^32 mod 3 = 1: the random value 0 (low half 0 after multiplying by 3) is one of the values that would favour 0
+        java.util.Iterator<Integer> values = java.util.List.of(0, 0x5555_5556).iterator();
+        java.util.random.RandomGenerator scripted = () -> (long) values.next() << 32;
+        assertThat(PeerTable.below(scripted, 3)).isEqualTo(1);
+        assertThat(values.hasNext()).as("the first value was drawn again").isFalse();
+        java.util.random.RandomGenerator max = () -> -1L;
+        assertThat(PeerTable.below(max, Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE - 1);
+    }
+
+    @Test
     void neighboursInTheTableAreNotHandedOutAsABlock() {
         PeerTable table = new PeerTable(4, 3);
         for (int i = 0; i < 200; i++) {
