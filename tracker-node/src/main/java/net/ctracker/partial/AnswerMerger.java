@@ -56,6 +56,8 @@ final class AnswerMerger {
         }
         if (ranking == null) {
             mergeRandom(selection, sample, requester, requesterSeeder, numwant, randomShare, localSeeders, nowMillis, random);
+        } else if (sample.size() == 0 && selection.total() <= MAX_CANDIDATES) {
+            rankOwn(selection, requester, numwant, ranking);
         } else {
             mergeRanked(selection, sample, requester, requesterSeeder, numwant, randomShare, localSeeders, nowMillis,
                     random, ranking);
@@ -196,6 +198,43 @@ final class AnswerMerger {
         for (int i = 0; i < picked; i++) {
             int c = chosen[i];
             selection.addDistinct(cs.endpoints[c], cs.endpointOffsets[c], cs.endpointLengths[c], cs.peerIds[c], cs.peerIdOffsets[c]);
+        }
+    }
+
+    /**
+     * Ranking when every candidate is the node's own (no sample: a node alone, or a swarm nobody
+     * else has announced to): all of the same node, so only IP closeness and BEP 40 tell them apart.
+     * The same choice as {@link #mergeRanked} makes for them, with the keys computed on the
+     * selection's own arrays and the best kept in place, nothing copied out and back.
+     */
+    private static void rankOwn(PeerSelection selection, byte[] requester, int numwant, Ranking ranking) {
+        int count = selection.total();
+        int picked = Math.min(count, Math.max(0, numwant));
+        if (count > picked) {
+            Candidates cs = SCRATCH.get();
+            long[] keys = cs.keys(count);
+            Keys k = cs.keysFor(ranking, requester);
+            Coordinate here = ranking.self().coordinate();
+            int n = 0;
+            for (int family = 0; family < 2; family++) {
+                PeerSelection.Family f = family == 0 ? selection.v4() : selection.v6();
+                int len = f.endpointLength();
+                byte[] endpoints = f.endpoints();
+                for (int i = 0; i < f.count(); i++) {
+                    keys[n] = k.of(n, null, here, endpoints, i * len, len);
+                    n++;
+                }
+            }
+            smallestFirst(keys, n, picked);
+            boolean[] keep = cs.taken(n);
+            for (int i = 0; i < picked; i++) {
+                keep[(int) (keys[i] & (MAX_CANDIDATES - 1))] = true;
+            }
+            selection.retain(keep);
+        }
+        if (ranking.observe() && picked > 0) {
+            // every peer handed out and every random choice among them is of this node: RTT 0, same region
+            ranking.observer().answered(picked, picked, 0, 0);
         }
     }
 

@@ -49,6 +49,27 @@ public final class PeerSelection {
             count++;
         }
 
+        /** Keeps the peers {@code i} with {@code keep[from + i]}, in their order. */
+        void retain(boolean[] keep, int from) {
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                if (!keep[from + i]) {
+                    continue;
+                }
+                if (kept != i) {
+                    System.arraycopy(endpoints, i * endpointLength, endpoints, kept * endpointLength, endpointLength);
+                    if (withPeerIds) {
+                        System.arraycopy(peerIds, i * PeerId.LENGTH, peerIds, kept * PeerId.LENGTH, PeerId.LENGTH);
+                    }
+                }
+                kept++;
+            }
+            count = kept;
+            if (chosen != null) {
+                rebuild();
+            }
+        }
+
         void reset() {
             count = 0;
             if (chosen != null) {
@@ -255,6 +276,16 @@ public final class PeerSelection {
         int fromSecond = Math.min(excess, second.count);
         second.count -= fromSecond;
         first.count -= Math.min(excess - fromSecond, first.count);
+    }
+
+    /**
+     * Keeps the chosen peers {@code keep[i]} says to keep, the IPv4 ones numbered first
+     * ({@code 0..v4().count()-1}), then the IPv6 ones; the order within each family stays.
+     */
+    public void retain(boolean[] keep) {
+        int v4Count = v4.count;
+        v4.retain(keep, 0);
+        v6.retain(keep, v4Count);
     }
 
     /** Replaces the counts (with the swarm's, wherever its peers announced). */

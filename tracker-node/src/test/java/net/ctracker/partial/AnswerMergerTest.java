@@ -69,6 +69,38 @@ class AnswerMergerTest {
     }
 
     @Test
+    void aNodeWithoutASampleKeepsItsClosestPeersAsTheGeneralMergeWould() {
+        SplittableRandom r = new SplittableRandom(31);
+        for (int round = 0; round < 200; round++) {
+            List<byte[]> own = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                // around the requester's 10.0.0.1: some in its /8, /16, /24, some the same address on other ports
+                own.add(ByteBuffer.allocate(6).putInt(0x0A00_0001 ^ (r.nextInt() >>> r.nextInt(33))).putShort((short) (1000 + i)).array());
+            }
+            int numwant = 1 + r.nextInt(45);
+            PeerSelection fast = local(own.toArray(new byte[0][]));
+            PeerSelection general = local(own.toArray(new byte[0][]));
+            AnswerMerger.merge(fast, CachedSwarm.EMPTY, REQUESTER, false, numwant, 0.2, false, 1_000, RANDOM, ranking(AltoMaps.NONE));
+            // one expired record makes a sample, so the general merge runs, on the same candidates
+            CachedSwarm expired = sample(List.of(endpoint(99, 9, 9, 9)), List.of(origin(2, "us", 0, 0)));
+            AnswerMerger.merge(general, expired, REQUESTER, false, numwant, 0.2, false, 1_000 + 3_600_001, RANDOM,
+                    ranking(AltoMaps.NONE));
+            assertThat(fast.total()).isEqualTo(Math.min(40, numwant));
+            assertThat(new java.util.HashSet<>(endpoints(fast))).as("round %d, numwant %d", round, numwant)
+                    .isEqualTo(new java.util.HashSet<>(endpoints(general)));
+        }
+    }
+
+    private static List<String> endpoints(PeerSelection s) {
+        List<String> out = new ArrayList<>();
+        PeerSelection.Family f = s.v4();
+        for (int i = 0; i < f.count(); i++) {
+            out.add(java.util.HexFormat.of().formatHex(f.endpoints(), i * 6, i * 6 + 6));
+        }
+        return out;
+    }
+
+    @Test
     void ipv4KeysWithoutAMapAreTheGeneralRules() {
         SplittableRandom r = new SplittableRandom(29);
         AnswerMerger.Keys keys = new AnswerMerger.Keys();
