@@ -45,7 +45,7 @@ final class Lookups implements ClusterPeers.LookupStarter {
         NodeKey key = NodeKey.of(infoHash.toBytes());
         Origin self = ctx.self();
         Query q = new Query(infoHash, numwant, needCounts, requesterSeeder, 0);
-        if (!answerHere(q, key, self, true)) {
+        if (!answerHere(q, key, self, true, false)) {
             forward(q, key, self);
         }
     }
@@ -64,18 +64,23 @@ final class Lookups implements ClusterPeers.LookupStarter {
         NodeKey key = NodeKey.of(infoHash.toBytes());
         Origin self = ctx.self();
         Query q = new Query(infoHash, numwant, needCounts, requesterSeeder, 0);
-        if (!answerHere(q, key, self, true) && q.hops() + 1 <= ctx.config.maxHops()) {
-            NodeHandle next = ctx.overlay.nextHop(key);
-            if (!next.equals(ctx.selfHandle())) {
-                ctx.outbox.renewal(next, self, new Query(infoHash, numwant, needCounts, requesterSeeder, 1));
-            }
+        if (!answerHere(q, key, self, true, true)) {
+            renewOnward(q, key, self);
+        }
+    }
+
+    /** A renewal that this node cannot complete, queued for its next hop (never a lookup's lane). */
+    private void renewOnward(Query q, NodeKey key, Origin self) {
+        NodeHandle next = ctx.overlay.nextHop(key);
+        if (!next.equals(ctx.selfHandle()) && q.hops() + 1 <= ctx.config.maxHops()) {
+            ctx.outbox.renewal(next, self, new Query(q.infoHash(), q.numwant(), q.needCounts(), q.requesterSeeder(), q.hops() + 1));
         }
     }
 
     void onGetPeers(GetPeers m) {
         for (Query q : m.queries()) {
             NodeKey key = NodeKey.of(q.infoHash().toBytes());
-            if (!answerHere(q, key, m.requester(), false)) {
+            if (!answerHere(q, key, m.requester(), false, false)) {
                 forward(q, key, m.requester());
             }
         }
@@ -89,9 +94,10 @@ final class Lookups implements ClusterPeers.LookupStarter {
 
     /**
      * Answers {@code q} from what this node holds, if it holds enough; a counts-only query that a
-     * partial list cannot answer goes on. Returns whether the query needs to go no further.
+     * partial list cannot answer goes on (as a renewal if {@code renewal}: one of this node's).
+     * Returns whether the query needs to go no further.
      */
-    private boolean answerHere(Query q, NodeKey key, Origin requester, boolean own) {
+    private boolean answerHere(Query q, NodeKey key, Origin requester, boolean own, boolean renewal) {
         long now = ctx.now();
         HeldSwarms.Swarm s = ctx.held.get(q.infoHash());
         boolean full = (s != null && s.full) || ctx.isRoot(key);
@@ -125,7 +131,12 @@ final class Lookups implements ClusterPeers.LookupStarter {
                     uniformFrom[0], now);
         }
         if (!full && q.needCounts()) {
-            forward(new Query(q.infoHash(), 0, true, q.requesterSeeder(), q.hops()), key, requester);
+            Query counts = new Query(q.infoHash(), 0, true, q.requesterSeeder(), q.hops());
+            if (renewal) {
+                renewOnward(counts, key, requester);
+            } else {
+                forward(counts, key, requester);
+            }
         }
         return true;
     }

@@ -43,6 +43,7 @@ final class Outbox {
     private final Flush slowFlush;
     private final Flush lookupFlush;
     private final Flush renewalFlush;
+    private final long renewalDelayMillis;
 
     /** A flush that runs once, its delay after the first batch that asked for it since it last ran. */
     private final class Flush {
@@ -72,6 +73,12 @@ final class Outbox {
     private static final class Renewals {
         Origin requester;
         final Map<InfoHash, Query> queries = new LinkedHashMap<>();
+        /** When the first of them was queued. */
+        final long sinceMillis;
+
+        Renewals(long sinceMillis) {
+            this.sinceMillis = sinceMillis;
+        }
     }
 
     /**
@@ -121,6 +128,7 @@ final class Outbox {
             drain(slowDeltas, false, null);
         });
         this.lookupFlush = new Flush(lookupDelayMillis, this::flushLookups);
+        this.renewalDelayMillis = refreshDelayMillis;
         this.renewalFlush = new Flush(refreshDelayMillis, this::flushRenewals);
         this.publishFailed = publishFailed;
         this.replicateFailed = replicateFailed;
@@ -160,13 +168,14 @@ final class Outbox {
 
     /**
      * A renewal of one of this node's cached samples, from {@code self}: unlike a lookup nobody waits
-     * for it, so it waits up to the refresh delay for others going to the same node (a node renews
-     * many swarms an interval, most through few next hops), and goes with the first lookups sent
-     * there meanwhile. At the end of the wait a next hop's renewals are sent if there are at least
-     * {@link #MIN_RENEWALS} of them, else dropped.
+     * for it, so it waits for others going to the same node (a node renews many swarms an
+     * interval, most through few next hops), and goes with the first lookups for this node's own
+     * announces sent there meanwhile. A next hop's renewals are looked at once the first of them
+     * has waited the refresh delay (at the first renewal flush after that, so within twice the
+     * delay): sent if there are at least {@link #MIN_RENEWALS} of them, else dropped.
      */
     void renewal(NodeHandle to, Origin self, Query q) {
-        Renewals r = renewals.computeIfAbsent(to, t -> new Renewals());
+        Renewals r = renewals.computeIfAbsent(to, t -> new Renewals(overlay.scheduler().nowMillis()));
         r.requester = self;
         r.queries.putIfAbsent(q.infoHash(), q);
         if (r.queries.size() >= MAX_RENEWALS) {
@@ -257,12 +266,12 @@ final class Outbox {
 
     /** Sends everything waiting now, but renewals (this node is leaving: it will not use their answers). */
     void flushAll() {
+        renewals.values().forEach(r -> counters.renewals(TrackerCounters.Renewal.DROPPED, r.queries.size()));
+        renewals.clear();
         publishFlush.run();
         deltaFlush.run();
         slowFlush.run();
         lookupFlush.run();
-        renewals.values().forEach(r -> counters.renewals(TrackerCounters.Renewal.DROPPED, r.queries.size()));
-        renewals.clear();
     }
 
     /** Sends every batch; refreshes waiting for the same node ({@code riders}) go along as far as they fit. */
@@ -286,14 +295,23 @@ final class Outbox {
     }
 
     private void flushRenewals() {
+        long now = overlay.scheduler().nowMillis();
         List<Map.Entry<NodeHandle, Renewals>> all = new ArrayList<>(renewals.entrySet());
-        renewals.clear();
+        boolean waiting = false;
         for (Map.Entry<NodeHandle, Renewals> e : all) {
-            if (e.getValue().queries.size() >= MIN_RENEWALS) {
-                sendRenewals(e.getKey(), e.getValue().requester, e.getValue(), List.of(), TrackerCounters.Renewal.SENT);
+            Renewals r = e.getValue();
+            if (r.queries.size() >= MIN_RENEWALS) {
+                renewals.remove(e.getKey());
+                sendRenewals(e.getKey(), r.requester, r, List.of(), TrackerCounters.Renewal.SENT);
+            } else if (now - r.sinceMillis >= renewalDelayMillis) {
+                renewals.remove(e.getKey());
+                counters.renewals(TrackerCounters.Renewal.DROPPED, r.queries.size());
             } else {
-                counters.renewals(TrackerCounters.Renewal.DROPPED, e.getValue().queries.size());
+                waiting = true; // queued after this flush was scheduled: it has its wait still
             }
+        }
+        if (waiting) {
+            renewalFlush.request();
         }
     }
 
@@ -302,14 +320,12 @@ final class Outbox {
         List<Query> all = new ArrayList<>(lookups);
         java.util.Set<InfoHash> asked = new java.util.HashSet<>();
         lookups.forEach(q -> asked.add(q.infoHash()));
-        int added = 0;
         for (Query q : r.queries.values()) {
             if (asked.add(q.infoHash())) {
-                all.add(q);
-                added++;
+                all.add(q); // (a renewal of a swarm the lookups ask for already is served by them)
             }
         }
-        counters.renewals(outcome, added);
+        counters.renewals(outcome, r.queries.size());
         send(to, new GetPeers(requester, all));
     }
 
@@ -317,10 +333,10 @@ final class Outbox {
         List<Map.Entry<NodeHandle, Map<Origin, List<Query>>>> q = new ArrayList<>(queries.entrySet());
         queries.clear();
         for (Map.Entry<NodeHandle, Map<Origin, List<Query>>> e : q) {
-            Renewals riders = renewals.get(e.getKey());
             e.getValue().forEach((requester, list) -> {
+                Renewals riders = renewals.get(e.getKey());
                 if (riders != null && riders.requester.key().equals(requester.key())) {
-                    renewals.remove(e.getKey());
+                    renewals.remove(e.getKey()); // once: this node's lookups may sit under two origins (a new coordinate)
                     sendRenewals(e.getKey(), requester, riders, list, TrackerCounters.Renewal.RODE);
                 } else {
                     send(e.getKey(), new GetPeers(requester, list));

@@ -75,7 +75,9 @@ class AnswerMergerTest {
             List<byte[]> own = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 // around the requester's 10.0.0.1: some in its /8, /16, /24, some the same address on other ports
-                own.add(ByteBuffer.allocate(6).putInt(0x0A00_0001 ^ (r.nextInt() >>> r.nextInt(33))).putShort((short) (1000 + i)).array());
+                int shift = r.nextInt(33);
+                int address = shift == 32 ? 0x0A00_0001 : 0x0A00_0001 ^ (r.nextInt() >>> shift);
+                own.add(ByteBuffer.allocate(6).putInt(address).putShort((short) (1000 + i)).array());
             }
             int numwant = 1 + r.nextInt(45);
             PeerSelection fast = local(own.toArray(new byte[0][]));

@@ -320,10 +320,39 @@ class PartialTrackerSimTest {
         assertThat(c.node(a).cluster.cached(hashes.get(0)).ageMillis()).as("not renewed yet").isGreaterThan(INTERVAL);
         c.announce(a, hashes.get(1), SimCluster.ip(4_002), 6881, SimCluster.peerId(4_002), 1000, AnnounceEvent.STARTED, 10);
         c.run(1_000);
+        assertThat(c.node(a).cluster.cached(hashes.get(0)).ageMillis()).as("renewed with the lookup").isLessThan(1_000);
+        c.run(2 * c.config.refreshDelayMillis()); // past every renewal flush
         java.util.Map<TrackerCounters.Renewal, Long> r = c.node(a).counters.snapshot().renewals();
         assertThat(r.get(TrackerCounters.Renewal.RODE)).isEqualTo(1);
-        assertThat(r.get(TrackerCounters.Renewal.DROPPED)).isZero();
-        assertThat(c.node(a).cluster.cached(hashes.get(0)).ageMillis()).as("renewed with the lookup").isLessThan(1_000);
+        assertThat(r.get(TrackerCounters.Renewal.DROPPED)).as("nothing left to drop").isZero();
+    }
+
+    @Test
+    void aRenewalIsAskedOnlyOnceAnAnswerIsHalfAnIntervalOldAndOnlyOnceForIt() {
+        SimCluster c = withoutReplicas(27, 3);
+        SimHost a = c.live().get(0);
+        InfoHash h = rootedAtOneOther(c, a, 1).get(0);
+        SimHost b = rootOf(c, h);
+        c.announce(b, h, SimCluster.ip(5_000), 6881, SimCluster.peerId(5_000), 1000, AnnounceEvent.STARTED, 10);
+        c.run(1_000);
+        c.announce(a, h, SimCluster.ip(5_001), 6881, SimCluster.peerId(5_001), 1000, AnnounceEvent.STARTED, 10);
+        c.run(INTERVAL / 3);
+        // stale (a one-peer answer is fresh for seconds), but younger than half an interval: no renewal
+        c.announce(a, h, SimCluster.ip(5_001), 6881, SimCluster.peerId(5_001), 1000, AnnounceEvent.NONE, 10);
+        c.run(2 * c.config.refreshDelayMillis());
+        assertThat(renewalsAsked(c, a)).isZero();
+        c.run(INTERVAL / 3);
+        // now older than half an interval, twice in a row: one renewal (a lone one for its next hop: dropped)
+        c.announce(a, h, SimCluster.ip(5_001), 6881, SimCluster.peerId(5_001), 1000, AnnounceEvent.NONE, 10);
+        c.run(1_000);
+        c.announce(a, h, SimCluster.ip(5_001), 6881, SimCluster.peerId(5_001), 1000, AnnounceEvent.NONE, 10);
+        c.run(2 * c.config.refreshDelayMillis());
+        assertThat(renewalsAsked(c, a)).isEqualTo(1);
+        assertThat(c.node(a).counters.snapshot().renewals().get(TrackerCounters.Renewal.DROPPED)).isEqualTo(1);
+    }
+
+    private static long renewalsAsked(SimCluster c, SimHost n) {
+        return c.node(n).counters.snapshot().renewals().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** A cluster of {@code nodes} without replicas: a node that is not a swarm's root holds nothing of it and has to ask. */

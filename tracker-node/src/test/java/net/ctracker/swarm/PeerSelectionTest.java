@@ -22,6 +22,41 @@ class PeerSelectionTest {
     private static final byte[] ID = new byte[20];
 
     @Test
+    void retainKeepsTheChosenOfBothFamiliesWithTheirIdsAndForgetsTheRest() {
+        PeerSelection selection = new PeerSelection(100);
+        for (int i = 0; i < 10; i++) {
+            selection.add(v4(i, 1), 0, 6, ByteBuffer.allocate(20).putInt(i).array(), 0);
+        }
+        for (int i = 0; i < 6; i++) {
+            selection.add(v6(i, 1), 0, 18, ByteBuffer.allocate(20).putInt(100 + i).array(), 0);
+        }
+        assertThat(selection.contains(v4(3, 1))).isTrue(); // the set of chosen endpoints exists before retain
+        boolean[] keep = new boolean[16];
+        for (int i : new int[] {1, 4, 9, 10, 15}) { // IPv4 1, 4, 9; IPv6 0, 5
+            keep[i] = true;
+        }
+        selection.retain(keep);
+        assertThat(selection.v4().count()).isEqualTo(3);
+        assertThat(selection.v6().count()).isEqualTo(2);
+        int[] v4Kept = {1, 4, 9};
+        for (int j = 0; j < 3; j++) {
+            ByteBuffer e = ByteBuffer.wrap(selection.v4().endpoints(), j * 6, 6);
+            assertThat(e.getInt()).isEqualTo(v4Kept[j]);
+            assertThat(ByteBuffer.wrap(selection.v4().peerIds(), j * 20, 20).getInt()).as("the id moved with it").isEqualTo(v4Kept[j]);
+        }
+        int[] v6Kept = {0, 5};
+        for (int j = 0; j < 2; j++) {
+            assertThat(ByteBuffer.wrap(selection.v6().endpoints(), j * 18 + 8, 8).getLong()).isEqualTo(v6Kept[j]);
+            assertThat(ByteBuffer.wrap(selection.v6().peerIds(), j * 20, 20).getInt()).isEqualTo(100 + v6Kept[j]);
+        }
+        assertThat(selection.contains(v4(4, 1))).isTrue();
+        assertThat(selection.contains(v4(3, 1))).as("dropped").isFalse();
+        assertThat(selection.contains(v6(5, 1))).isTrue();
+        assertThat(selection.contains(v6(1, 1))).isFalse();
+        assertThat(selection.add(v4(3, 1), 0, 6, ID, 0)).as("room again for a dropped one").isTrue();
+    }
+
+    @Test
     void addsEachEndpointOnceAndKnowsWhatItHolds() {
         PeerSelection selection = new PeerSelection(1000);
         for (int i = 0; i < 600; i++) {
