@@ -25,6 +25,9 @@ final class LeafSetProtocol {
     private final Sender sender;
     private final DiscoveryProtocol discovery;
     private final boolean[] recheckScheduled = new boolean[2];
+    /** The node last asked for its leaves, and when: the same question twice at one instant is asked once. */
+    private NodeHandle lastAsked;
+    private long lastAskedAtMillis = Long.MIN_VALUE;
 
     LeafSetProtocol(NodeContext ctx, Neighbourhood neighbourhood, Sender sender, DiscoveryProtocol discovery) {
         this.ctx = ctx;
@@ -108,9 +111,22 @@ final class LeafSetProtocol {
         }
     }
 
+    /**
+     * Asks {@code n} for its leaf set, unless it was asked at this very instant already: in a leaf
+     * set that holds every node, the farthest member on both sides is one node, and both sides ask
+     * it when one node fails or this one joins (the second query said nothing new, and went in the
+     * same millisecond with the same bytes).
+     */
     private void askForLeaves(Neighbour n) {
-        if (n != null) {
-            sender.post(n.handle(), new LeafExchange(neighbourhood.leafHandlesWithSelf(), true));
+        if (n == null) {
+            return;
         }
+        long now = ctx.now();
+        if (n.handle().equals(lastAsked) && now == lastAskedAtMillis) {
+            return;
+        }
+        lastAsked = n.handle();
+        lastAskedAtMillis = now;
+        sender.post(n.handle(), new LeafExchange(neighbourhood.leafHandlesWithSelf(), true));
     }
 }
