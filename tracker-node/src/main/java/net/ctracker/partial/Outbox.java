@@ -170,9 +170,9 @@ final class Outbox {
      * A renewal of one of this node's cached samples, from {@code self}: unlike a lookup nobody waits
      * for it, so it waits for others going to the same node (a node renews many swarms an
      * interval, most through few next hops), and goes with the first lookups for this node's own
-     * announces sent there meanwhile. A next hop's renewals are looked at once the first of them
-     * has waited the refresh delay (at the first renewal flush after that, so within twice the
-     * delay): sent if there are at least {@link #MIN_RENEWALS} of them, else dropped.
+     * announces sent there meanwhile. At each renewal flush a next hop's renewals are sent if there
+     * are at least {@link #MIN_RENEWALS} of them, dropped if fewer and the first has waited the
+     * refresh delay, else kept for the next flush (none waits more than twice the delay).
      */
     void renewal(NodeHandle to, Origin self, Query q) {
         Renewals r = renewals.computeIfAbsent(to, t -> new Renewals(overlay.scheduler().nowMillis()));
