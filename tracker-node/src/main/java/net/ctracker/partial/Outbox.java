@@ -38,36 +38,12 @@ final class Outbox {
     private final Map<NodeHandle, AnswerBatch> answers = new LinkedHashMap<>();
     /** Renewals of this node's samples, per next hop: they wait up to the refresh delay (see {@link #renewal}). */
     private final Map<NodeHandle, Renewals> renewals = new LinkedHashMap<>();
-    private final Flush publishFlush;
-    private final Flush deltaFlush;
-    private final Flush slowFlush;
-    private final Flush lookupFlush;
-    private final Flush renewalFlush;
+    private final Deferred publishFlush;
+    private final Deferred deltaFlush;
+    private final Deferred slowFlush;
+    private final Deferred lookupFlush;
+    private final Deferred renewalFlush;
     private final long renewalDelayMillis;
-
-    /** A flush that runs once, its delay after the first batch that asked for it since it last ran. */
-    private final class Flush {
-        private final long delayMillis;
-        private final Runnable drain;
-        private boolean scheduled;
-
-        Flush(long delayMillis, Runnable drain) {
-            this.delayMillis = delayMillis;
-            this.drain = drain;
-        }
-
-        void request() {
-            if (!scheduled) {
-                scheduled = true;
-                overlay.scheduler().schedule(delayMillis, this::run);
-            }
-        }
-
-        void run() {
-            scheduled = false;
-            drain.run();
-        }
-    }
 
     /** This node's renewals waiting for one next hop, at most one per swarm. */
     private static final class Renewals {
@@ -121,15 +97,15 @@ final class Outbox {
            BiConsumer<NodeHandle, Replicate> replicateFailed) {
         this.overlay = overlay;
         this.counters = counters;
-        this.publishFlush = new Flush(publishDelayMillis, () -> drain(publishes, true, slowPublishes));
-        this.deltaFlush = new Flush(replicateDelayMillis, () -> drain(deltas, false, slowDeltas));
-        this.slowFlush = new Flush(refreshDelayMillis, () -> {
+        this.publishFlush = new Deferred(overlay.scheduler(), publishDelayMillis, () -> drain(publishes, true, slowPublishes));
+        this.deltaFlush = new Deferred(overlay.scheduler(), replicateDelayMillis, () -> drain(deltas, false, slowDeltas));
+        this.slowFlush = new Deferred(overlay.scheduler(), refreshDelayMillis, () -> {
             drain(slowPublishes, true, null);
             drain(slowDeltas, false, null);
         });
-        this.lookupFlush = new Flush(lookupDelayMillis, this::flushLookups);
+        this.lookupFlush = new Deferred(overlay.scheduler(), lookupDelayMillis, this::flushLookups);
         this.renewalDelayMillis = refreshDelayMillis;
-        this.renewalFlush = new Flush(refreshDelayMillis, this::flushRenewals);
+        this.renewalFlush = new Deferred(overlay.scheduler(), refreshDelayMillis, this::flushRenewals);
         this.publishFailed = publishFailed;
         this.replicateFailed = replicateFailed;
     }

@@ -45,23 +45,20 @@ final class Replicas {
 
     private final TrackerContext ctx;
     private final Publisher publisher;
-    private boolean rebalanceScheduled;
+    private final Deferred rebalance;
 
     Replicas(TrackerContext ctx, Publisher publisher) {
         this.ctx = ctx;
         this.publisher = publisher;
+        this.rebalance = new Deferred(ctx.overlay.scheduler(), ctx.config.rebalanceDelayMillis(), this::rebalance);
     }
 
     /** A node entered or left the leaf set. */
     void leafSetChanged() {
-        if (!rebalanceScheduled) {
-            rebalanceScheduled = true;
-            ctx.overlay.scheduler().schedule(ctx.config.rebalanceDelayMillis(), this::rebalance);
-        }
+        rebalance.request();
     }
 
-    void rebalance() {
-        rebalanceScheduled = false;
+    private void rebalance() {
         if (!ctx.overlay.joined()) {
             return;
         }
@@ -163,11 +160,10 @@ final class Replicas {
             s.holders = holders;
             again = true;
         }
-        if (again && !rebalanceScheduled) {
+        if (again) {
             // later than after a leaf-set change: a node that is gone would otherwise get every list
             // it was due again and again until the failure detector removes it
-            rebalanceScheduled = true;
-            ctx.overlay.scheduler().schedule(RETRY_DELAY_FACTOR * ctx.config.rebalanceDelayMillis(), this::rebalance);
+            rebalance.request(RETRY_DELAY_FACTOR * ctx.config.rebalanceDelayMillis());
         }
     }
 
