@@ -64,6 +64,17 @@ public final class Bep40 {
         return new Priorities().of(client, peer, 0);
     }
 
+    /** The address of the compact IPv4 endpoint at {@code endpoint[offset..]}, as a big-endian int. */
+    public static int ipv4(byte[] endpoint, int offset) {
+        return (endpoint[offset] & 0xFF) << 24 | (endpoint[offset + 1] & 0xFF) << 16 | (endpoint[offset + 2] & 0xFF) << 8
+                | (endpoint[offset + 3] & 0xFF);
+    }
+
+    /** The port of the compact IPv4 endpoint at {@code endpoint[offset..]}. */
+    public static int port(byte[] endpoint, int offset) {
+        return (endpoint[offset + 4] & 0xFF) << 8 | (endpoint[offset + 5] & 0xFF);
+    }
+
     /**
      * As {@link #priority} for IPv4, on the addresses as big-endian ints and the ports: the same value
      * as the byte-wise rule, without arrays.
@@ -126,15 +137,7 @@ public final class Bep40 {
         }
 
         private long ofV4(byte[] client, byte[] peer, int peerOffset) {
-            return priorityV4(int32(client, 0), port(client, 0), int32(peer, peerOffset), port(peer, peerOffset));
-        }
-
-        private static int int32(byte[] b, int off) {
-            return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
-        }
-
-        private static int port(byte[] endpoint, int off) {
-            return (endpoint[off + 4] & 0xFF) << 8 | (endpoint[off + 5] & 0xFF);
+            return priorityV4(ipv4(client, 0), port(client, 0), ipv4(peer, peerOffset), port(peer, peerOffset));
         }
 
         /** CRC-32C of the two halves of {@code masked}, the lower (unsigned) first. */

@@ -445,18 +445,10 @@ final class AnswerMerger {
             peerIp = v4 ? peerIp4 : peerIp16;
             System.arraycopy(requester, 0, requesterIp, 0, requesterIp.length);
             if (v4) {
-                requesterV4 = int32(requester, 0);
-                requesterPort = port(requester, 0);
+                requesterV4 = Bep40.ipv4(requester, 0);
+                requesterPort = Bep40.port(requester, 0);
             }
             return this;
-        }
-
-        private static int int32(byte[] b, int off) {
-            return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
-        }
-
-        private static int port(byte[] endpoint, int off) {
-            return (endpoint[off + 4] & 0xFF) << 8 | (endpoint[off + 5] & 0xFF);
         }
 
         /**
@@ -479,9 +471,9 @@ final class AnswerMerger {
             if (length == 6 && requester.length == 6 && noMap) {
                 // IPv4 without a map, on ints: the common prefix of the two addresses (the rule
                 // below's 512 + bits not shared) and BEP 40 from one XOR
-                int peer = int32(endpoint, offset);
+                int peer = Bep40.ipv4(endpoint, offset);
                 ip = 512 + 32 - Integer.numberOfLeadingZeros(requesterV4 ^ peer);
-                bep = (0xFFFF_FFFFL - Bep40.priorityV4(requesterV4, requesterPort, peer, port(endpoint, offset))) >>> 10;
+                bep = (0xFFFF_FFFFL - Bep40.priorityV4(requesterV4, requesterPort, peer, Bep40.port(endpoint, offset))) >>> 10;
             } else if (length == requester.length) {
                 double d;
                 if (noMap) {
