@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# JMH benchmark of the announce hot path (parse query, store announce, select peers, encode):
-# net.ctracker.bench.AnnounceHotPathBenchmark, a test class whose JMH harness the annotation
-# processor generates at test-compile (target/test-classes/META-INF/BenchmarkList).
+# JMH benchmarks, test classes whose JMH harness the annotation processor generates at
+# test-compile (target/test-classes/META-INF/BenchmarkList):
+#   net.ctracker.bench.AnnounceHotPathBenchmark  the announce hot path (parse query, store
+#                                                announce, select peers, encode)
+#   net.ctracker.partial.RankingBenchmark        a lone node's ranking of 100 candidates to 50
 #
 #   bash bench/jmh.sh [extra JMH options, e.g. -p swarms=100000]
+#   BENCHMARKS='net\.ctracker\.partial\..*' bash bench/jmh.sh    # a regular expression of benchmarks
 #
 # Takes the build lock (/tmp/ctracker-mvn.lock) for the whole run unless an ancestor already holds
 # it, compiles the test classes and writes the test classpath (skip with NO_BUILD=1), then runs
@@ -24,7 +27,7 @@ fi
 [[ -f "$CLASSPATH_FILE" ]] || { echo "jmh.sh: $CLASSPATH_FILE missing; run without NO_BUILD=1" >&2; exit 2; }
 
 CP="$MODULE/test-classes:$MODULE/classes:$(cat "$CLASSPATH_FILE")"
-timeout 900 java -cp "$CP" org.openjdk.jmh.Main 'net\.ctracker\.bench\.AnnounceHotPathBenchmark\..*' \
+timeout 900 java -cp "$CP" org.openjdk.jmh.Main "${BENCHMARKS:-net\.ctracker\.(bench\.AnnounceHotPath|partial\.Ranking)Benchmark\..*}" \
     -f 1 -wi 3 -w 1s -i 5 -r 1s -tu s -bm thrpt -rf text -rff "$MODULE/jmh-result.txt" "$@"
 echo
 echo "RESULT (ops/s, one thread):"

@@ -71,6 +71,19 @@ class Bep40Test {
         }
     }
 
+    @Test
+    void theWordAtATimeCrcIsCrc32cOfTheBigEndianBytes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(41);
+        for (int n = 0; n < 2_000; n++) {
+            int a = random.nextInt();
+            int b = random.nextInt();
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(java.nio.ByteBuffer.allocate(8).putInt(a).putInt(b).array());
+            int mine = Bep40.crc32c(Bep40.crc32c(~0, a), b);
+            assertThat(~mine & 0xFFFF_FFFFL).as("%08x %08x", a, b).isEqualTo(crc.getValue());
+        }
+    }
+
     /** The BEP's rule written out on bytes with the JDK's CRC-32C: the oracle for the calculator. */
     private static long byTheText(byte[] client, byte[] peer) {
         int n = client.length - 2;
