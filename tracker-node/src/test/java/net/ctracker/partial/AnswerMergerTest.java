@@ -69,7 +69,17 @@ class AnswerMergerTest {
     }
 
     @Test
-    void aNodeWithoutASampleKeepsItsClosestPeersAsTheGeneralMergeWould() {
+    void aNodeWithoutASampleKeepsItsClosestPeersAsTheGeneralMergeWould() throws Exception {
+        // without a map (IPv4 on ints, the chosen gathered) and with one (the general keys, the chosen marked)
+        AltoMaps map = AltoMaps.parse("""
+                {"network-map": {"home": {"ipv4": ["10.0.128.0/17"]}, "rest": {"ipv4": ["0.0.0.0/0"]}}}
+                """, null);
+        for (AltoMaps maps : List.of(AltoMaps.NONE, map)) {
+            ownCandidatesRankedAsTheGeneralMerge(maps);
+        }
+    }
+
+    private static void ownCandidatesRankedAsTheGeneralMerge(AltoMaps maps) {
         SplittableRandom r = new SplittableRandom(31);
         for (int round = 0; round < 200; round++) {
             List<byte[]> own = new ArrayList<>();
@@ -82,11 +92,11 @@ class AnswerMergerTest {
             int numwant = 1 + r.nextInt(45);
             PeerSelection fast = local(own.toArray(new byte[0][]));
             PeerSelection general = local(own.toArray(new byte[0][]));
-            AnswerMerger.merge(fast, CachedSwarm.EMPTY, REQUESTER, false, numwant, 0.2, false, 1_000, RANDOM, ranking(AltoMaps.NONE));
+            AnswerMerger.merge(fast, CachedSwarm.EMPTY, REQUESTER, false, numwant, 0.2, false, 1_000, RANDOM, ranking(maps));
             // one expired record makes a sample, so the general merge runs, on the same candidates
             CachedSwarm expired = sample(List.of(endpoint(99, 9, 9, 9)), List.of(origin(2, "us", 0, 0)));
             AnswerMerger.merge(general, expired, REQUESTER, false, numwant, 0.2, false, 1_000 + 3_600_001, RANDOM,
-                    ranking(AltoMaps.NONE));
+                    ranking(maps));
             assertThat(fast.total()).isEqualTo(Math.min(40, numwant));
             assertThat(new java.util.HashSet<>(endpoints(fast))).as("round %d, numwant %d", round, numwant)
                     .isEqualTo(new java.util.HashSet<>(endpoints(general)));

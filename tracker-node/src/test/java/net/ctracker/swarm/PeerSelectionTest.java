@@ -57,6 +57,40 @@ class PeerSelectionTest {
     }
 
     @Test
+    void retainV4KeepsThePeersAtThePositionsInTheirOrderWithTheirIds() {
+        for (boolean withIds : new boolean[] {true, false}) {
+            PeerSelection selection = new PeerSelection(100).withPeerIds(withIds);
+            for (int i = 0; i < 10; i++) {
+                selection.add(v4(i, 1), 0, 6, ByteBuffer.allocate(20).putInt(i).array(), 0);
+            }
+            selection.add(v6(7, 1), 0, 18, ID, 0);
+            assertThat(selection.contains(v4(3, 1))).isTrue(); // the set of chosen endpoints exists before
+            int[] kept = {9, 0, 4, 7};
+            selection.retainV4(kept, kept.length);
+            assertThat(selection.v4().count()).isEqualTo(4);
+            assertThat(selection.v6().count()).as("IPv6 dropped").isZero();
+            for (int j = 0; j < kept.length; j++) {
+                assertThat(ByteBuffer.wrap(selection.v4().endpoints(), j * 6, 6).getInt()).isEqualTo(kept[j]);
+                if (withIds) {
+                    assertThat(ByteBuffer.wrap(selection.v4().peerIds(), j * 20, 20).getInt()).as("the id moved with it")
+                            .isEqualTo(kept[j]);
+                }
+            }
+            assertThat(selection.contains(v4(4, 1))).isTrue();
+            assertThat(selection.contains(v4(3, 1))).as("dropped").isFalse();
+            assertThat(selection.add(v4(3, 1), 0, 6, ID, 0)).as("room again for a dropped one").isTrue();
+        }
+    }
+
+    @Test
+    void retainV4RefusesAPositionItDoesNotHold() {
+        PeerSelection selection = new PeerSelection(10);
+        selection.add(v4(1, 1), 0, 6, ID, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> selection.retainV4(new int[] {1}, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void addsEachEndpointOnceAndKnowsWhatItHolds() {
         PeerSelection selection = new PeerSelection(1000);
         for (int i = 0; i < 600; i++) {
