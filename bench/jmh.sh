@@ -7,10 +7,11 @@
 #
 #   bash bench/jmh.sh [extra JMH options, e.g. -p swarms=100000]
 #   BENCHMARKS='net\.ctracker\.partial\..*' bash bench/jmh.sh    # a regular expression of benchmarks
+#   JMH_OPTS='-f 1 -wi 4 -w 1s -i 10 -r 500ms -bm avgt -tu ns' bash bench/jmh.sh   # instead of the run options below
 #
 # Takes the build lock (/tmp/ctracker-mvn.lock) for the whole run unless an ancestor already holds
 # it, compiles the test classes and writes the test classpath (skip with NO_BUILD=1), then runs
-# 1 fork, 3 warm-up and 5 measurement iterations of 1 s per benchmark and prints ops/s.
+# 1 fork, 3 warm-up and 5 measurement iterations of 1 s per benchmark (JMH_OPTS) and prints ops/s.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
@@ -28,7 +29,7 @@ fi
 
 CP="$MODULE/test-classes:$MODULE/classes:$(cat "$CLASSPATH_FILE")"
 timeout 900 java -cp "$CP" org.openjdk.jmh.Main "${BENCHMARKS:-net\.ctracker\.(bench\.AnnounceHotPath|partial\.Ranking)Benchmark\..*}" \
-    -f 1 -wi 3 -w 1s -i 5 -r 1s -tu s -bm thrpt -rf text -rff "$MODULE/jmh-result.txt" "$@"
+    ${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s -tu s -bm thrpt} -rf text -rff "$MODULE/jmh-result.txt" "$@"
 echo
 echo "RESULT (ops/s, one thread):"
 cat "$MODULE/jmh-result.txt"
