@@ -31,5 +31,5 @@ CP="$MODULE/test-classes:$MODULE/classes:$(cat "$CLASSPATH_FILE")"
 timeout 900 java -cp "$CP" org.openjdk.jmh.Main "${BENCHMARKS:-net\.ctracker\.(bench\.AnnounceHotPath|partial\.Ranking)Benchmark\..*}" \
     ${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s -tu s -bm thrpt} -rf text -rff "$MODULE/jmh-result.txt" "$@"
 echo
-echo "RESULT (ops/s, one thread):"
+echo "RESULT (one thread, in the units JMH_OPTS asks for; ops/s by default):"
 cat "$MODULE/jmh-result.txt"

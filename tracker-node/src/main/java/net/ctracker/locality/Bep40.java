@@ -14,10 +14,14 @@ import java.util.Arrays;
  */
 public final class Bep40 {
 
+    private static final VarHandle INT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
     /**
-     * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) a byte at a time from a table: the inputs
-     * are 4 to 32 bytes, too short for {@code java.util.zip.CRC32C}'s vectorised path to pay for its
-     * calls (it was a tenth of the ranking's cost per candidate).
+     * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) from tables, a byte at a time over arrays
+     * and four bytes at a time over ints (below): the inputs are 4 to 32 bytes, too short for
+     * {@code java.util.zip.CRC32C}'s vectorised path to pay for its calls (it was a tenth of the
+     * ranking's cost per candidate).
      */
     private static final int[] CRC_TABLE = new int[256];
 
@@ -79,9 +83,6 @@ public final class Bep40 {
     public static int ipv4(byte[] endpoint, int offset) {
         return (int) INT_BIG_ENDIAN.get(endpoint, offset); // one load, where four bytes shifted together were four
     }
-
-    private static final VarHandle INT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     /** The port of the compact IPv4 endpoint at {@code endpoint[offset..]}. */
     public static int port(byte[] endpoint, int offset) {

@@ -84,7 +84,6 @@ public final class PeerSelection {
         void retainAt(int[] positions, int kept) {
             if (gatheredEndpoints == null) {
                 gatheredEndpoints = new byte[endpoints.length];
-                gatheredPeerIds = new byte[peerIds.length];
             }
             if (endpointLength == 6) {
                 for (int i = 0; i < kept; i++) {
@@ -97,6 +96,9 @@ public final class PeerSelection {
             }
             System.arraycopy(gatheredEndpoints, 0, endpoints, 0, kept * endpointLength);
             if (withPeerIds) {
+                if (gatheredPeerIds == null) {
+                    gatheredPeerIds = new byte[peerIds.length];
+                }
                 for (int i = 0; i < kept; i++) {
                     System.arraycopy(peerIds, positions[i] * PeerId.LENGTH, gatheredPeerIds, i * PeerId.LENGTH, PeerId.LENGTH);
                 }
@@ -327,11 +329,14 @@ public final class PeerSelection {
     }
 
     /**
-     * Keeps only the IPv4 peers at {@code positions[0..kept)} (distinct indexes into {@link #v4()}),
-     * in that order, and no IPv6 peer: for a choice of a few among many, cheaper than
-     * {@link #retain}, which moves every peer.
+     * Keeps only the IPv4 peers at {@code positions[0..kept)} (distinct indexes into {@link #v4()}:
+     * the caller's choice, a repeated one would be handed out twice), in that order, and no IPv6
+     * peer: for a choice of a few among many, cheaper than {@link #retain}, which moves every peer.
      */
     public void retainV4(int[] positions, int kept) {
+        if (kept < 0 || kept > v4.count || kept > positions.length) {
+            throw new IllegalArgumentException("keeping " + kept + " of " + v4.count);
+        }
         for (int i = 0; i < kept; i++) {
             if (positions[i] < 0 || positions[i] >= v4.count) {
                 throw new IllegalArgumentException("position " + positions[i] + " of " + v4.count);

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The ranking's cost on a lone node's announce (docs/performance.md, "The ranking's cost on a node
- * alone"): a re-announce into a store of {@code swarms} swarms of {@code peersPerSwarm} IPv4 peers,
+ * The ranking's cost on a lone node's announce (docs/performance.md, "The ranking measured on its
+ * own"): a re-announce into a store of {@code swarms} swarms of {@code peersPerSwarm} IPv4 peers,
  * then the answer made as {@link ClusterPeers} makes it when no other node's peers are cached.
  *
  * <ul>

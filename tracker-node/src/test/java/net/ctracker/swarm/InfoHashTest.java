@@ -48,6 +48,20 @@ class InfoHashTest {
             assertThat(x.equals(y)).isEqualTo(Arrays.equals(a, b));
             assertThat(x.compareTo(x)).isZero();
         }
+        // two bytes differ in opposite directions, in different words or the same: the first decides
+        for (int n = 0; n < 5_000; n++) {
+            byte[] a = new byte[20];
+            random.nextBytes(a);
+            byte[] b = a.clone();
+            int first = random.nextInt(19);
+            int second = first + 1 + random.nextInt(19 - first);
+            a[first] = (byte) 0x7F;
+            b[first] = (byte) 0x80;
+            a[second] = (byte) 0xFF;
+            b[second] = 0;
+            assertThat(InfoHash.of(a).compareTo(InfoHash.of(b))).as("bytes %d and %d", first, second).isNegative();
+            assertThat(InfoHash.of(b).compareTo(InfoHash.of(a))).isPositive();
+        }
     }
 
     @Test
@@ -57,5 +71,6 @@ class InfoHashTest {
         assertThatThrownBy(() -> InfoHash.of(new byte[25], -1)).isInstanceOf(IllegalArgumentException.class);
         InfoHash h = InfoHash.of(new byte[20]);
         assertThatThrownBy(() -> h.copyTo(new byte[25], 6)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> h.copyTo(new byte[25], -1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 }
