@@ -121,6 +121,7 @@ RESULTS=()
 for mode in $MODES; do
     echo "measured, $mode, $ROUNDS rounds of $SLICE each:"
     for name in opentracker node; do SUM_OK[$name]=0; SUM_TICKS[$name]=0; SUM_U[$name]=0; SUM_S[$name]=0; SUM_RATE[$name]=0; done
+    PAIRED=() # node / opentracker CPU per request of each round, the two measured one after the other
     for ((round = 1; round <= ROUNDS; round++)); do
         for name in opentracker node; do
             pid=$OT_PID; port=$OT_PORT
@@ -129,17 +130,21 @@ for mode in $MODES; do
             SUM_OK[$name]=$((SUM_OK[$name] + OK)); SUM_TICKS[$name]=$((SUM_TICKS[$name] + TICKS))
             SUM_U[$name]=$((SUM_U[$name] + UTICKS)); SUM_S[$name]=$((SUM_S[$name] + STICKS))
             SUM_RATE[$name]="$(awk -v a="${SUM_RATE[$name]}" -v b="$RATE" 'BEGIN {print a + b}')"
+            if [[ $name == opentracker ]]; then round_ot="$(us_per "$TICKS" "$OK")"; else
+                PAIRED+=("$(awk -v a="$(us_per "$TICKS" "$OK")" -v b="$round_ot" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"); fi
         done
     done
+    paired_median="$(printf '%s\n' "${PAIRED[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}')"
     nd_cpu="$(us_per "${SUM_TICKS[node]}" "${SUM_OK[node]}")"; ot_cpu="$(us_per "${SUM_TICKS[opentracker]}" "${SUM_OK[opentracker]}")"
     goal=""; [[ $mode == close ]] && goal=" (goal <= 1.4)"; [[ $mode == udp ]] && goal=" (goal <= 1.5)"
-    RESULTS+=("$(printf 'RESULT %-9s node %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); opentracker %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); node/opentracker cpu per request %s%s, rate %s' \
+    RESULTS+=("$(printf 'RESULT %-9s node %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); opentracker %7.0f req/s %6.2f us/req (user %.2f, sys %.2f); node/opentracker cpu per request %s%s, rate %s; per round %s (median %s)' \
         "$mode" "$(awk -v s="${SUM_RATE[node]}" -v r="$ROUNDS" 'BEGIN {print s / r}')" "$nd_cpu" \
         "$(us_per "${SUM_U[node]}" "${SUM_OK[node]}")" "$(us_per "${SUM_S[node]}" "${SUM_OK[node]}")" \
         "$(awk -v s="${SUM_RATE[opentracker]}" -v r="$ROUNDS" 'BEGIN {print s / r}')" "$ot_cpu" \
         "$(us_per "${SUM_U[opentracker]}" "${SUM_OK[opentracker]}")" "$(us_per "${SUM_S[opentracker]}" "${SUM_OK[opentracker]}")" \
         "$(awk -v a="$nd_cpu" -v b="$ot_cpu" 'BEGIN {printf "%.2f", a / b}')" "$goal" \
-        "$(awk -v a="${SUM_RATE[node]}" -v b="${SUM_RATE[opentracker]}" 'BEGIN {printf "%.2f", a / b}')")")
+        "$(awk -v a="${SUM_RATE[node]}" -v b="${SUM_RATE[opentracker]}" 'BEGIN {printf "%.2f", a / b}')" \
+        "${PAIRED[*]}" "$paired_median")")
 done
 
 # the node's own count of announces: errors must be zero
