@@ -205,7 +205,7 @@ final class AnswerMerger {
      * Ranking when every candidate is the node's own (no sample: a node alone, or a swarm nobody
      * else has announced to): all of the same node, so only IP closeness and BEP 40 tell them apart.
      * The same choice as {@link #mergeRanked} makes for them, with the keys computed on the
-     * selection's own arrays and the best kept in place, nothing copied out and back.
+     * selection's own arrays and the best gathered to its front, nothing copied out and back.
      */
     private static void rankOwn(PeerSelection selection, byte[] requester, int numwant, Ranking ranking) {
         int count = selection.total();
@@ -213,19 +213,12 @@ final class AnswerMerger {
         if (count > picked) {
             Candidates cs = SCRATCH.get();
             long[] keys = cs.keys(count);
+            int n = 0;
             if (requester.length == 6 && selection.v6().count() == 0 && ranking.maps().isEmpty()) {
-                int n = ownKeysV4(keys, selection.v4(), requester);
-                smallestFirst(keys, n, picked);
-                // the chosen gathered to the front: half the moves of marking them and keeping the marked
-                int[] chosen = cs.chosen(picked);
-                for (int i = 0; i < picked; i++) {
-                    chosen[i] = (int) (keys[i] & (MAX_CANDIDATES - 1));
-                }
-                selection.retainV4(chosen, picked);
+                n = ownKeysV4(keys, selection.v4(), requester);
             } else {
                 Keys k = cs.keysFor(ranking, requester);
                 Coordinate here = ranking.self().coordinate();
-                int n = 0;
                 for (int family = 0; family < 2; family++) {
                     PeerSelection.Family f = family == 0 ? selection.v4() : selection.v6();
                     int len = f.endpointLength();
@@ -235,13 +228,14 @@ final class AnswerMerger {
                         n++;
                     }
                 }
-                smallestFirst(keys, n, picked);
-                boolean[] keep = cs.taken(n);
-                for (int i = 0; i < picked; i++) {
-                    keep[(int) (keys[i] & (MAX_CANDIDATES - 1))] = true;
-                }
-                selection.retain(keep);
             }
+            smallestFirst(keys, n, picked);
+            // the chosen gathered to the front: half the moves of marking them and keeping the marked
+            int[] chosen = cs.chosen(picked);
+            for (int i = 0; i < picked; i++) {
+                chosen[i] = (int) (keys[i] & (MAX_CANDIDATES - 1));
+            }
+            selection.retain(chosen, picked);
         }
         if (ranking.observe() && picked > 0) {
             // every peer handed out and every random choice among them is of this node: RTT 0, same region

@@ -49,33 +49,6 @@ public final class PeerSelection {
             count++;
         }
 
-        /**
-         * Keeps the peers {@code i} with {@code keep[from + i]}, in their order. Every peer is copied
-         * to the next free place and the place moves by 0 or 1: with about half kept at random, a
-         * branch per peer would be mispredicted about every other time.
-         */
-        void retain(boolean[] keep, int from) {
-            int kept = 0;
-            if (endpointLength == 6 && !withPeerIds) {
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(endpoints, i * 6, endpoints, kept * 6, 6); // a constant length is copied in place, as in add
-                    kept += keep[from + i] ? 1 : 0;
-                }
-            } else {
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(endpoints, i * endpointLength, endpoints, kept * endpointLength, endpointLength);
-                    if (withPeerIds) {
-                        System.arraycopy(peerIds, i * PeerId.LENGTH, peerIds, kept * PeerId.LENGTH, PeerId.LENGTH);
-                    }
-                    kept += keep[from + i] ? 1 : 0;
-                }
-            }
-            count = kept;
-            if (chosen != null) {
-                rebuild();
-            }
-        }
-
         /** Where {@link #retainAt} gathers the kept peers before they go back to the front. */
         private byte[] gatheredEndpoints;
         private byte[] gatheredPeerIds;
@@ -318,32 +291,49 @@ public final class PeerSelection {
         first.count -= Math.min(excess - fromSecond, first.count);
     }
 
-    /**
-     * Keeps the chosen peers {@code keep[i]} says to keep, the IPv4 ones numbered first
-     * ({@code 0..v4().count()-1}), then the IPv6 ones; the order within each family stays.
-     */
-    public void retain(boolean[] keep) {
-        int v4Count = v4.count;
-        v4.retain(keep, 0);
-        v6.retain(keep, v4Count);
-    }
+    /** {@link #retain}'s positions sorted out by family, when it is given both. */
+    private int[] v4Positions;
+    private int[] v6Positions;
 
     /**
-     * Keeps only the IPv4 peers at {@code positions[0..kept)} (distinct indexes into {@link #v4()}:
-     * the caller's choice, a repeated one would be handed out twice), in that order, and no IPv6
-     * peer: for a choice of a few among many, cheaper than {@link #retain}, which moves every peer.
+     * Keeps only the chosen peers at {@code positions[0..kept)}, numbered IPv4 first
+     * ({@code 0..v4().count()-1}) then IPv6, each family in the order given; the positions are
+     * distinct (the caller's choice: a repeated one would be handed out twice). Gathers the kept to
+     * the front, so it moves only those: for a choice of some among many.
      */
-    public void retainV4(int[] positions, int kept) {
-        if (kept < 0 || kept > v4.count || kept > positions.length) {
-            throw new IllegalArgumentException("keeping " + kept + " of " + v4.count);
+    public void retain(int[] positions, int kept) {
+        int total = total();
+        if (kept < 0 || kept > total || kept > positions.length) {
+            throw new IllegalArgumentException("keeping " + kept + " of " + total);
         }
+        int v4Count = v4.count;
+        int ipv6 = 0;
         for (int i = 0; i < kept; i++) {
-            if (positions[i] < 0 || positions[i] >= v4.count) {
-                throw new IllegalArgumentException("position " + positions[i] + " of " + v4.count);
+            if (positions[i] < 0 || positions[i] >= total) {
+                throw new IllegalArgumentException("position " + positions[i] + " of " + total);
+            }
+            ipv6 += positions[i] >= v4Count ? 1 : 0;
+        }
+        if (ipv6 == 0) {
+            v4.retainAt(positions, kept); // the common case: nothing to sort out
+            v6.reset();
+            return;
+        }
+        if (v6Positions == null) {
+            v4Positions = new int[capacity];
+            v6Positions = new int[capacity];
+        }
+        int a = 0;
+        int b = 0;
+        for (int i = 0; i < kept; i++) {
+            if (positions[i] < v4Count) {
+                v4Positions[a++] = positions[i];
+            } else {
+                v6Positions[b++] = positions[i] - v4Count;
             }
         }
-        v4.retainAt(positions, kept);
-        v6.reset();
+        v4.retainAt(v4Positions, a);
+        v6.retainAt(v6Positions, b);
     }
 
     /** Replaces the counts (with the swarm's, wherever its peers announced). */

@@ -31,11 +31,8 @@ class PeerSelectionTest {
             selection.add(v6(i, 1), 0, 18, ByteBuffer.allocate(20).putInt(100 + i).array(), 0);
         }
         assertThat(selection.contains(v4(3, 1))).isTrue(); // the set of chosen endpoints exists before retain
-        boolean[] keep = new boolean[16];
-        for (int i : new int[] {1, 4, 9, 10, 15}) { // IPv4 1, 4, 9; IPv6 0, 5
-            keep[i] = true;
-        }
-        selection.retain(keep);
+        int[] keep = {1, 4, 9, 10, 15}; // IPv4 1, 4, 9; IPv6 0, 5
+        selection.retain(keep, keep.length);
         assertThat(selection.v4().count()).isEqualTo(3);
         assertThat(selection.v6().count()).isEqualTo(2);
         int[] v4Kept = {1, 4, 9};
@@ -57,7 +54,7 @@ class PeerSelectionTest {
     }
 
     @Test
-    void retainV4KeepsThePeersAtThePositionsInTheirOrderWithTheirIds() {
+    void retainOfIpv4PositionsKeepsThoseInTheirOrderWithTheirIdsAndNoIpv6() {
         for (boolean withIds : new boolean[] {true, false}) {
             PeerSelection selection = new PeerSelection(100).withPeerIds(withIds);
             for (int i = 0; i < 10; i++) {
@@ -66,7 +63,7 @@ class PeerSelectionTest {
             selection.add(v6(7, 1), 0, 18, ID, 0);
             assertThat(selection.contains(v4(3, 1))).isTrue(); // the set of chosen endpoints exists before
             int[] kept = {9, 0, 4, 7};
-            selection.retainV4(kept, kept.length);
+            selection.retain(kept, kept.length);
             assertThat(selection.v4().count()).isEqualTo(4);
             assertThat(selection.v6().count()).as("IPv6 dropped").isZero();
             for (int j = 0; j < kept.length; j++) {
@@ -83,10 +80,10 @@ class PeerSelectionTest {
     }
 
     @Test
-    void retainV4RefusesAPositionItDoesNotHold() {
+    void retainRefusesAPositionItDoesNotHold() {
         PeerSelection selection = new PeerSelection(10);
         selection.add(v4(1, 1), 0, 6, ID, 0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> selection.retainV4(new int[] {1}, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> selection.retain(new int[] {1}, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
